@@ -8,10 +8,12 @@
 #define TESSERA_DEVMGR_DEVICES_H
 
 #include "devmgr/device.h"
+#include "devmgr/virtio.h"
 
 extern const struct dev_ops dev_uart_ops;
 extern const struct dev_ops dev_finisher_ops;
 extern const struct dev_ops dev_rtc_ops;
+extern const struct dev_virtio_ops dev_virtio_blk_ops;
 
 /*
  * dev_kind_find - the model named @kind ("uart", "test", "rtc"), or NULL.

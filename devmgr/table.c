@@ -13,6 +13,7 @@ static const struct dev_ops *const dev_kinds[] = {
 	&dev_uart_ops,
 	&dev_finisher_ops,
 	&dev_rtc_ops,
+	&dev_virtio_blk_ops.dev,
 };
 
 const struct dev_ops *dev_kind_find(const char *kind)
