@@ -76,7 +76,7 @@ build_kernel() {
 }
 
 build_busybox() {
-  local srcdir=$cache/src/busybox-$bb_ver
+  local srcdir=$cache/src/busybox-${bb_ver//:/_}
   if [ ! -d "$srcdir" ]; then
     say "fetching Debian's busybox source package $bb_ver"
     mkdir -p "$cache/src/dl" && (cd "$cache/src/dl" && apt-get source -qq busybox >/dev/null)
