@@ -58,6 +58,7 @@ static int add_cpus(void *fdt, unsigned harts)
 		TRY(fdt_property_string(fdt, "mmu-type", "riscv,sv48"));
 		TRY(fdt_begin_node(fdt, "interrupt-controller"));
 		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+		TRY(fdt_property_u32(fdt, "#address-cells", 0));
 		TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 		TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
 		TRY(fdt_property_u32(fdt, "phandle", PH_CPU_INTC(i)));
@@ -125,19 +126,25 @@ static int add_irq_dev(void *fdt, enum mmu_mem_id id, uint64_t base,
 	return 0;
 }
 
-static int add_power(void *fdt)
+static int add_test(void *fdt)
 {
 	static const char test_compat[] = "sifive,test1\0sifive,test0\0syscon";
 	const struct mmu_mem_region *t = &mmu_memmap[MMU_MEM_TEST];
+
+	TRY(add_irq_dev(fdt, MMU_MEM_TEST, t->base, t->size, test_compat,
+			sizeof(test_compat), 0));
+	TRY(fdt_property_u32(fdt, "phandle", PH_TEST));
+	return fdt_end_node(fdt);
+}
+
+/* syscon poweroff/reboot at the root (they have no reg of their own). */
+static int add_power(void *fdt)
+{
 	static const char *const kinds[2][2] = {
 		{ "poweroff", "syscon-poweroff" }, { "reboot", "syscon-reboot" },
 	};
 	static const uint32_t values[2] = { 0x5555, 0x7777 };
 
-	TRY(add_irq_dev(fdt, MMU_MEM_TEST, t->base, t->size, test_compat,
-			sizeof(test_compat), 0));
-	TRY(fdt_property_u32(fdt, "phandle", PH_TEST));
-	TRY(fdt_end_node(fdt));
 	for (int i = 0; i < 2; i++) {
 		TRY(fdt_begin_node(fdt, kinds[i][0]));
 		TRY(fdt_property_string(fdt, "compatible", kinds[i][1]));
@@ -220,9 +227,10 @@ static int build(void *fdt, size_t size, const struct mmu_fdt_config *cfg)
 	TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
 	TRY(fdt_property(fdt, "ranges", NULL, 0));
 	TRY(add_irqchips(fdt, cfg->harts));
-	TRY(add_power(fdt));
+	TRY(add_test(fdt));
 	TRY(add_devices(fdt, cfg->virtio_slots));
 	TRY(fdt_end_node(fdt));   /* soc */
+	TRY(add_power(fdt));
 	TRY(fdt_end_node(fdt));   /* root */
 	return fdt_finish(fdt);
 }

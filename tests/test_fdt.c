@@ -27,11 +27,11 @@ static int build(unsigned harts, uint32_t slots, const char *args)
 static uint64_t reg_base(int node)
 {
 	int len;
-	const fdt64_t *r = fdt_getprop(blob, node, "reg", &len);
+	const uint8_t *r = fdt_getprop(blob, node, "reg", &len);
 
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(len, 16);
-	return fdt64_to_cpu(r[0]);
+	return fdt64_ld((const fdt64_t *)r);   /* only 4-byte aligned */
 }
 
 START_TEST(tree_matches_memmap)
@@ -43,8 +43,9 @@ START_TEST(tree_matches_memmap)
 	ck_assert_int_eq(fdt_check_header(blob), 0);
 	n = fdt_path_offset(blob, "/memory@80000000");
 	ck_assert_int_ge(n, 0);
-	const fdt64_t *mem = fdt_getprop(blob, n, "reg", &len);
-	ck_assert_uint_eq(fdt64_to_cpu(mem[1]), 128ull << 20);
+	const uint8_t *mem = fdt_getprop(blob, n, "reg", &len);
+	ck_assert_int_eq(len, 16);
+	ck_assert_uint_eq(fdt64_ld((const fdt64_t *)(mem + 8)), 128ull << 20);
 	n = fdt_path_offset(blob, "/soc/serial@10000000");
 	ck_assert_int_ge(n, 0);
 	ck_assert_uint_eq(reg_base(n), mmu_memmap[MMU_MEM_UART0].base);
@@ -61,9 +62,9 @@ START_TEST(tree_matches_memmap)
 	ck_assert_str_eq(s, "console=ttyS0");
 	s = fdt_getprop(blob, n, "stdout-path", NULL);
 	ck_assert_int_ge(fdt_path_offset(blob, s), 0);
-	const fdt64_t *irs = fdt_getprop(blob, n, "linux,initrd-start", &len);
+	const void *irs = fdt_getprop(blob, n, "linux,initrd-start", &len);
 	ck_assert_int_eq(len, 8);
-	ck_assert_uint_eq(fdt64_to_cpu(*irs), 0x88000000);
+	ck_assert_uint_eq(fdt64_ld(irs), 0x88000000);
 }
 END_TEST
 
@@ -91,7 +92,7 @@ START_TEST(phandles_resolve)
 	uint32_t parent = fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(blob, uart,
 				       "interrupt-parent", NULL));
 	ck_assert_int_eq(fdt_node_offset_by_phandle(blob, parent), plic);
-	int off = fdt_path_offset(blob, "/soc/poweroff");
+	int off = fdt_path_offset(blob, "/poweroff");
 	uint32_t rm = fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(blob, off,
 				   "regmap", NULL));
 	ck_assert_int_eq(fdt_node_offset_by_phandle(blob, rm),
