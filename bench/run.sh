@@ -8,7 +8,7 @@ set -u
 build=$(cd "${1:-build}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
-for s in shm events cpu mmio boot restart; do
+for s in shm mmu events cpu mmio boot restart; do
   script="$here/$s.sh"
   [ -f "$script" ] || continue
   echo "== bench: $s"
