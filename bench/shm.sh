@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Two-process round trip over the shm ring vs a pipe (bench_shm.c).
+# MMIO-plane costs between two processes (bench_shm.c): ring round trips
+# under three wait policies and one-way throughput, against pipe and UNIX
+# socket baselines measured in the same run. Takes the build dir as $1.
 set -euo pipefail
-exec "$1/bench/bench_shm"
+exec "${1:-build}/bench/bench_shm"

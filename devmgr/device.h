@@ -42,6 +42,10 @@ struct dev_env {
 
 enum dev_power { DEV_POWER_OFF, DEV_POWER_FAIL, DEV_POWER_RESET };
 
+/* The most state a model may ask for: one block of the devstate region
+ * (MMU_DEVSTATE_BLOCK in mmu/vm.h must be at least this). */
+#define DEV_STATE_MAX 8192u
+
 struct dev_ops {
 	const char *kind;          /* "uart", "virtio-blk", ... */
 	size_t state_size;         /* bytes of device-state region it needs */
@@ -72,6 +76,7 @@ struct dev {
 	unsigned irq;
 	void *state;               /* block in the device-state region */
 	void *priv;                /* host-side private data, owned by ops */
+	int irq_level;             /* last level driven, -1 before the first */
 };
 
 #endif

@@ -37,9 +37,23 @@ void dev_destroy(struct dev **pd);
 
 /*
  * dev_raise_irq - drive the device's interrupt line to @level through the
- * environment. Models call it; a device without an irq or an env without
- * set_irq is a no-op.
+ * environment. Models call it whenever their interrupt condition may have
+ * changed; only changes reach env->set_irq, and a rising edge publishes
+ * device.interrupt. A device without an irq, or an env without set_irq,
+ * only records the level.
  */
 void dev_raise_irq(struct dev *d, int level);
+
+/*
+ * Event helpers (events.c), called by the models and the bus: each is a
+ * no-op when env->pub is NULL or nobody subscribed. Same thread rules as
+ * the publisher (one thread at a time; the bus lock provides it).
+ */
+/* dev_ev_interrupt - device.interrupt for @d's line. */
+void dev_ev_interrupt(const struct dev *d);
+/* dev_ev_io - device.io_completed: @bytes moved by an @op ("read", ...). */
+void dev_ev_io(const struct dev *d, uint64_t bytes, const char *op);
+/* dev_ev_added - device.added (@added 1) or device.removed (0). */
+void dev_ev_added(const struct dev *d, int added);
 
 #endif

@@ -2,6 +2,8 @@
 /*
  * The sifive,test1 finisher: a guest write of 0x5555 powers off, 0x3333
  * with an exit code in bits 31:16 fails, 0x7777 resets. Stateless.
+ * OpenSBI writes it with a 16-bit store (writew), bare-metal tests with a
+ * 32-bit one: both count; a byte cannot hold a command and is ignored.
  */
 #include <errno.h>
 
@@ -28,8 +30,10 @@ static int finisher_write(struct dev *d, uint64_t off, unsigned size,
 {
 	const struct dev_env *e = d->env;
 
-	if (off != 0 || size < 4)
+	if (off != 0 || size < 2)
 		return 0;
+	if (size == 2)
+		val &= 0xffff;   /* no room for an exit code */
 	switch (val & 0xffff) {
 	case FINISHER_PASS:
 		e->power(e->power_opaque, DEV_POWER_OFF, 0);

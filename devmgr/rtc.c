@@ -2,8 +2,12 @@
 /*
  * google,goldfish-rtc, as Linux's rtc-goldfish driver uses it: a
  * nanosecond clock read as TIME_LOW (which latches the high half) then
- * TIME_HIGH, a settable offset from the host's CLOCK_REALTIME, and one
- * alarm that raises the interrupt line once due (checked in poll()).
+ * TIME_HIGH, set by writing TIME_HIGH then TIME_LOW, kept as an offset
+ * from the host's CLOCK_REALTIME in the state block (so the guest's clock
+ * survives a devmgr restart), and one alarm (ALARM_HIGH then ALARM_LOW,
+ * which arms it) that latches the interrupt once due. An alarm already due
+ * fires on the ALARM_LOW write; a later one is checked by poll(), so its
+ * resolution is the host's polling period.
  */
 #include <errno.h>
 #include <string.h>
@@ -39,13 +43,6 @@ static uint64_t rtc_now(const struct rtc_state *r)
 	return host_ns() + (uint64_t)r->offset_ns;
 }
 
-static int rtc_attach(struct dev *d, const char *args, int fresh)
-{
-	if (fresh)
-		memset(d->state, 0, sizeof(struct rtc_state));
-	return 0;
-}
-
 static int rtc_read(struct dev *d, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct rtc_state *r = d->state;
@@ -67,11 +64,30 @@ static int rtc_read(struct dev *d, uint64_t off, unsigned size, uint64_t *val)
 	return 0;
 }
 
+/* Latch the interrupt if the armed alarm is due; 1 if it fired. */
+static int rtc_check_alarm(struct rtc_state *r)
+{
+	if (!r->alarm_armed || rtc_now(r) < r->alarm_ns)
+		return 0;
+	r->alarm_armed = 0;
+	r->irq_pending = 1;
+	return 1;
+}
+
 static void rtc_update_irq(struct dev *d)
 {
 	struct rtc_state *r = d->state;
 
 	dev_raise_irq(d, r->irq_pending && r->irq_enabled);
+}
+
+static int rtc_attach(struct dev *d, const char *args, int fresh)
+{
+	if (fresh)
+		memset(d->state, 0, sizeof(struct rtc_state));
+	else
+		rtc_update_irq(d);
+	return 0;
 }
 
 static int rtc_write(struct dev *d, uint64_t off, unsigned size, uint64_t val)
@@ -89,6 +105,7 @@ static int rtc_write(struct dev *d, uint64_t off, unsigned size, uint64_t val)
 	case RTC_ALARM_LOW:
 		r->alarm_ns = ((uint64_t)r->alarm_high << 32) | v;
 		r->alarm_armed = 1;
+		rtc_check_alarm(r);
 		break;
 	case RTC_IRQ_ENABLED: r->irq_enabled = v & 1; break;
 	case RTC_CLEAR_ALARM: r->alarm_armed = 0; break;
@@ -101,15 +118,10 @@ static int rtc_write(struct dev *d, uint64_t off, unsigned size, uint64_t val)
 
 static int rtc_poll(struct dev *d)
 {
-	struct rtc_state *r = d->state;
-
-	if (r->alarm_armed && rtc_now(r) >= r->alarm_ns) {
-		r->alarm_armed = 0;
-		r->irq_pending = 1;
-		rtc_update_irq(d);
-		return 1;
-	}
-	return 0;
+	if (!rtc_check_alarm(d->state))
+		return 0;
+	rtc_update_irq(d);
+	return 1;
 }
 
 static void rtc_reset(struct dev *d)

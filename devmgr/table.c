@@ -45,6 +45,7 @@ struct dev *dev_new(const struct dev_ops *ops, const struct dev_env *env,
 	d->size = size;
 	d->irq = irq;
 	d->state = state;
+	d->irq_level = -1;
 	err = ops->attach(d, args, fresh);
 	if (err < 0) {
 		free(d);
@@ -68,6 +69,13 @@ void dev_destroy(struct dev **pd)
 
 void dev_raise_irq(struct dev *d, int level)
 {
-	if (d->irq && d->env->set_irq)
-		d->env->set_irq(d->env->irq_opaque, d->irq, level);
+	level = !!level;
+	if (level == d->irq_level)
+		return;
+	d->irq_level = level;
+	if (!d->irq || !d->env->set_irq)
+		return;
+	d->env->set_irq(d->env->irq_opaque, d->irq, level);
+	if (level)
+		dev_ev_interrupt(d);
 }

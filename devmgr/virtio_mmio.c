@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The virtio-mmio transport, version 2 (virtio 1.1, section 4.2), and
- * split virtqueues (section 2.6).
+ * split virtqueues (section 2.6) with indirect descriptors and
+ * VIRTIO_F_EVENT_IDX.
  *
  * Guest RAM is shared with the vCPUs, which run concurrently in other
  * threads or processes: the available index is read with acquire
- * semantics before the ring entries it covers, and the used index is
- * published with release semantics after the entries. Every address and
- * length the driver gives is checked against guest RAM before use, chains
- * are bounded by the queue size, and any violation puts the device into
- * DEVICE_NEEDS_RESET instead of touching memory outside the guest.
+ * semantics before the ring entries it covers, descriptors are copied
+ * once (volatile reads) before they are checked and used, the used index
+ * is published with release semantics after the used element, and a full
+ * fence separates that publication from reading the driver's interrupt
+ * suppression fields. Every address and length the driver gives is
+ * checked against guest RAM (overflow-safe) before use, rings must be
+ * aligned, chains are bounded by the queue size, and any violation puts
+ * the device into DEVICE_NEEDS_RESET instead of touching memory outside
+ * the guest. The in-flight table and its replay rule are in virtio.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -35,11 +40,24 @@ enum {
 #define VRING_DESC_F_WRITE    2
 #define VRING_DESC_F_INDIRECT 4
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+#define BATCH_PER_NOTIFY 4     /* queue sizes served per notify, then poll */
+
+/* Keep the compiler from merging, splitting or re-reading guest memory
+ * accesses across this point; the hardware order is set by atomics. */
+#define compiler_barrier() __asm__ __volatile__("" ::: "memory")
 
 struct vring_desc {
 	uint64_t addr;
 	uint32_t len;
 	uint16_t flags, next;
+};
+
+/* Host view of one queue's rings, checked once per run. */
+struct vring {
+	struct dev_virtio_queue *q;
+	const uint8_t *desc;      /* num descriptors */
+	uint16_t *avail;          /* flags, idx, ring[num], used_event */
+	uint8_t *used;            /* flags, idx, elem[num], avail_event */
 };
 
 static const struct dev_virtio_ops *vops(const struct dev *d)
@@ -68,15 +86,24 @@ void *dev_virtio_guest_ptr(const struct dev_env *env, uint64_t gpa,
 	return env->ram + off;
 }
 
-static uint64_t all_features(const struct dev *d)
+static uint64_t all_features(struct dev *d)
 {
-	return vops(d)->features | (1ull << VIRTIO_F_VERSION_1) |
-	       (1ull << VIRTIO_F_INDIRECT_DESC);
+	uint64_t f = vops(d)->features | (1ull << VIRTIO_F_VERSION_1) |
+		     (1ull << VIRTIO_F_INDIRECT_DESC) |
+		     (1ull << VIRTIO_F_EVENT_IDX);
+
+	return vops(d)->get_features ? f | vops(d)->get_features(d) : f;
 }
 
-static void update_irq(struct dev *d)
+static int negotiated(const struct dev *d, unsigned bit)
 {
-	dev_raise_irq(d, vst(d)->interrupt_status != 0);
+	return (vst(d)->driver_features >> bit) & 1;
+}
+
+static void interrupt(struct dev *d, uint32_t why)
+{
+	vst(d)->interrupt_status |= why;
+	dev_raise_irq(d, 1);
 }
 
 static void needs_reset(struct dev *d)
@@ -84,55 +111,98 @@ static void needs_reset(struct dev *d)
 	struct dev_virtio_state *s = vst(d);
 
 	s->status |= VIRTIO_STATUS_NEEDS_RESET;
-	if (s->status & VIRTIO_STATUS_DRIVER_OK) {
-		s->interrupt_status |= 2;   /* configuration change */
-		update_irq(d);
-	}
+	if (s->status & VIRTIO_STATUS_DRIVER_OK)
+		interrupt(d, VIRTIO_INT_CONFIG);
+}
+
+void dev_virtio_config_changed(struct dev *d)
+{
+	vst(d)->config_generation++;
+	if (vst(d)->status & VIRTIO_STATUS_DRIVER_OK)
+		interrupt(d, VIRTIO_INT_CONFIG);
 }
 
 static void transport_reset(struct dev *d)
 {
 	memset(vst(d), 0, sizeof(struct dev_virtio_state));
-	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
-		vst(d)->q[i].inflight_head = VIRTIO_NO_INFLIGHT;
 	if (vops(d)->reset)
 		vops(d)->reset(d);
-	update_irq(d);
+	dev_raise_irq(d, 0);
 }
 
-/* Append descriptor @desc to @req, refusing anything outside guest RAM. */
-static int add_seg(struct dev *d, struct dev_virtio_req *req,
-		   const struct vring_desc *desc)
+static int queue_live(const struct dev *d, unsigned qi)
 {
-	void *p = dev_virtio_guest_ptr(d->env, desc->addr, desc->len);
+	const struct dev_virtio_state *s = vst(d);
+	uint32_t want = VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK;
 
-	if (!p || req->nout + req->nin >= VIRTIO_MAX_SEGS)
+	return qi < vops(d)->num_queues && s->q[qi].ready &&
+	       (s->status & want) == want &&
+	       !(s->status & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static int vring_map(struct dev *d, struct dev_virtio_queue *q,
+		     struct vring *vr)
+{
+	uint64_t n = q->num;
+
+	if (!n || n > VIRTIO_QUEUE_MAX)
+		return -EINVAL;
+	vr->q = q;
+	vr->desc = dev_virtio_guest_ptr(d->env, q->desc, 16 * n);
+	vr->avail = dev_virtio_guest_ptr(d->env, q->driver, 6 + 2 * n);
+	vr->used = dev_virtio_guest_ptr(d->env, q->device, 6 + 8 * n);
+	if (!vr->desc || !vr->avail || !vr->used)
 		return -EFAULT;
-	if (desc->flags & VRING_DESC_F_WRITE)
-		req->in[req->nin++] = (struct iovec){ p, desc->len };
-	else if (req->nin)
-		return -EINVAL;     /* readable after writable: malformed */
-	else
-		req->out[req->nout++] = (struct iovec){ p, desc->len };
+	if ((uintptr_t)vr->desc % 16 || (uintptr_t)vr->avail % 2 ||
+	    (uintptr_t)vr->used % 4)
+		return -EINVAL;
 	return 0;
 }
 
-/* Walk the indirect table at @desc. */
-static int walk_indirect(struct dev *d, struct dev_virtio_req *req,
-			 const struct vring_desc *desc)
+static void read_desc(const uint8_t *p, struct vring_desc *e)
 {
-	unsigned n = desc->len / sizeof(struct vring_desc), i = 0;
-	const struct vring_desc *t;
+	memcpy(e, p, sizeof(*e));
+	compiler_barrier();
+}
 
-	if (desc->len % sizeof(*t) || n == 0 || n > VIRTIO_QUEUE_MAX)
+/* Append descriptor @e to @req, refusing anything outside guest RAM. */
+static int add_seg(struct dev *d, struct dev_virtio_req *req,
+		   const struct vring_desc *e)
+{
+	void *p = dev_virtio_guest_ptr(d->env, e->addr, e->len);
+
+	if (!p)
+		return -EFAULT;
+	if (req->nout + req->nin >= VIRTIO_MAX_SEGS)
+		return -E2BIG;
+	if (e->flags & VRING_DESC_F_WRITE)
+		req->in[req->nin++] = (struct iovec){ p, e->len };
+	else if (req->nin)
+		return -EINVAL;     /* readable after writable: malformed */
+	else
+		req->out[req->nout++] = (struct iovec){ p, e->len };
+	return 0;
+}
+
+/* Walk the indirect table that descriptor @ind points to. */
+static int walk_indirect(struct dev *d, struct dev_virtio_req *req,
+			 const struct vring_desc *ind)
+{
+	unsigned n = ind->len / sizeof(struct vring_desc), i = 0;
+	const uint8_t *t;
+
+	if (!negotiated(d, VIRTIO_F_INDIRECT_DESC) ||
+	    (ind->flags & VRING_DESC_F_NEXT) ||
+	    ind->len % sizeof(struct vring_desc) || !n || n > VIRTIO_QUEUE_MAX)
 		return -EINVAL;
-	t = dev_virtio_guest_ptr(d->env, desc->addr, desc->len);
+	t = dev_virtio_guest_ptr(d->env, ind->addr, ind->len);
 	if (!t)
 		return -EFAULT;
 	for (unsigned hops = 0; hops < n; hops++) {
-		struct vring_desc e = t[i];
+		struct vring_desc e;
 		int err;
 
+		read_desc(t + i * sizeof(e), &e);
 		if (e.flags & VRING_DESC_F_INDIRECT)
 			return -EINVAL;
 		err = add_seg(d, req, &e);
@@ -145,152 +215,240 @@ static int walk_indirect(struct dev *d, struct dev_virtio_req *req,
 	return -ELOOP;
 }
 
-/* Gather the chain starting at @head of queue @q into @req. */
-static int walk_chain(struct dev *d, struct dev_virtio_queue *q,
-		      uint16_t head, struct dev_virtio_req *req)
+/* Gather the chain starting at @head into @req. */
+static int walk_chain(struct dev *d, const struct vring *vr, uint16_t head,
+		      struct dev_virtio_req *req)
 {
-	const struct vring_desc *table;
-	unsigned i = head;
+	unsigned num = vr->q->num, i = head;
 
-	table = dev_virtio_guest_ptr(d->env, q->desc,
-				     (uint64_t)q->num * sizeof(*table));
-	if (!table || head >= q->num)
-		return -EFAULT;
 	req->head = head;
 	req->nout = req->nin = 0;
-	for (unsigned hops = 0; hops < q->num; hops++) {
-		struct vring_desc e = table[i];
+	for (unsigned hops = 0; hops < num; hops++) {
+		struct vring_desc e;
 		int err;
 
+		read_desc(vr->desc + i * sizeof(e), &e);
 		if (e.flags & VRING_DESC_F_INDIRECT)
-			err = walk_indirect(d, req, &e);
-		else
-			err = add_seg(d, req, &e);
-		if (err < 0 || !(e.flags & VRING_DESC_F_NEXT) ||
-		    (e.flags & VRING_DESC_F_INDIRECT))
+			return walk_indirect(d, req, &e);
+		err = add_seg(d, req, &e);
+		if (err < 0 || !(e.flags & VRING_DESC_F_NEXT))
 			return err;
-		if (e.next >= q->num)
+		if (e.next >= num)
 			return -EINVAL;
 		i = e.next;
 	}
 	return -ELOOP;
 }
 
-/* Publish @len bytes written for the request at @head. */
-static int push_used(struct dev *d, struct dev_virtio_queue *q,
-		     uint16_t head, uint32_t len)
+/* Step 1 of virtio.h's protocol: 1 with *@head taken, 0 if the ring is
+ * empty, -errno for a driver error. */
+static int vq_take(struct vring *vr, uint16_t *head)
 {
-	uint8_t *used = dev_virtio_guest_ptr(d->env, q->device,
-					     4 + 8ull * q->num + 2);
-	uint32_t elem[2] = { head, len };
+	struct dev_virtio_queue *q = vr->q;
+	uint16_t idx = __atomic_load_n(&vr->avail[1], __ATOMIC_ACQUIRE), h;
+	struct dev_virtio_inflight *e;
 
-	if (!used)
-		return -EFAULT;
-	memcpy(used + 4 + 8 * (q->used_idx % q->num), elem, sizeof(elem));
-	q->used_idx++;
-	__atomic_store_n((uint16_t *)(used + 2), q->used_idx, __ATOMIC_RELEASE);
-	return 0;
-}
-
-static int avail_flags_and_idx(struct dev *d, struct dev_virtio_queue *q,
-			       uint16_t **ring, uint16_t *flags, uint16_t *idx)
-{
-	uint16_t *avail = dev_virtio_guest_ptr(d->env, q->driver,
-					       4 + 2ull * q->num + 2);
-
-	if (!avail)
-		return -EFAULT;
-	*idx = __atomic_load_n(&avail[1], __ATOMIC_ACQUIRE);
-	*flags = avail[0];
-	*ring = &avail[2];
-	return 0;
-}
-
-/* Serve one request from the head of queue @qi; 1 if one was served,
- * 0 if the queue was empty, -errno on a driver error. */
-static int serve_one(struct dev *d, unsigned qi, int *notify)
-{
-	struct dev_virtio_queue *q = &vst(d)->q[qi];
-	struct dev_virtio_req req;
-	uint16_t *ring, flags, idx, head;
-	int n, err;
-
-	err = avail_flags_and_idx(d, q, &ring, &flags, &idx);
-	if (err < 0)
-		return err;
 	if (idx == q->last_avail)
 		return 0;
 	if ((uint16_t)(idx - q->last_avail) > q->num)
 		return -EINVAL;
-	head = ring[q->last_avail % q->num];
-	q->inflight_head = head;
-	q->inflight_used = q->used_idx;
+	h = __atomic_load_n(&vr->avail[2 + q->last_avail % q->num],
+			    __ATOMIC_RELAXED);
+	if (h >= q->num || q->inflight[h].state != DEV_VIRTIO_FREE)
+		return -EINVAL;
+	e = &q->inflight[h];
+	e->avail_pos = q->last_avail;
+	e->state = DEV_VIRTIO_TAKEN;
+	q->ninflight++;
+	compiler_barrier();
 	q->last_avail++;
-	err = walk_chain(d, q, head, &req);
-	if (err < 0)
-		return err;
-	n = vops(d)->handle(d, qi, &req);
-	if (n < 0)
-		return n;
-	err = push_used(d, q, head, (uint32_t)n);
-	q->inflight_head = VIRTIO_NO_INFLIGHT;
-	if (!(flags & VRING_AVAIL_F_NO_INTERRUPT))
-		*notify = 1;
-	return err < 0 ? err : 1;
+	compiler_barrier();
+	*head = h;
+	return 1;
 }
 
-static void queue_notify(struct dev *d, unsigned qi)
+/* Step 2: walk and serve; the bytes written, or -errno. */
+static int vq_execute(struct dev *d, unsigned qi, const struct vring *vr,
+		      uint16_t head)
 {
-	struct dev_virtio_state *s = vst(d);
-	int notify = 0, r;
+	struct dev_virtio_req req;
+	int err = walk_chain(d, vr, head, &req);
 
-	if (qi >= vops(d)->num_queues || !s->q[qi].ready ||
-	    !(s->status & VIRTIO_STATUS_DRIVER_OK) ||
-	    (s->status & VIRTIO_STATUS_NEEDS_RESET))
-		return;
-	while ((r = serve_one(d, qi, &notify)) > 0)
-		;
+	return err < 0 ? err : vops(d)->handle(d, qi, &req);
+}
+
+/* Steps 3 and 4: publish the completion of @head, @len bytes written. */
+static void vq_complete(struct vring *vr, uint16_t head, uint32_t len)
+{
+	struct dev_virtio_queue *q = vr->q;
+	struct dev_virtio_inflight *e = &q->inflight[head];
+	uint32_t elem[2] = { head, len };
+
+	e->len = len;
+	e->used_pos = q->used_idx;
+	compiler_barrier();
+	e->state = DEV_VIRTIO_DONE;
+	compiler_barrier();
+	memcpy(vr->used + 4 + 8 * (q->used_idx % q->num), elem, sizeof(elem));
+	__atomic_store_n((uint16_t *)(vr->used + 2), (uint16_t)(q->used_idx + 1),
+			 __ATOMIC_RELEASE);
+	q->used_idx++;
+	compiler_barrier();
+	e->state = DEV_VIRTIO_FREE;
+	q->ninflight--;
+}
+
+/* EVENT_IDX: ask for a notification past what we took, then look again
+ * (the driver may have added entries before seeing it). 1 if it did. */
+static int vq_rearm(struct vring *vr)
+{
+	struct dev_virtio_queue *q = vr->q;
+	uint16_t *avail_event = (uint16_t *)(vr->used + 4 + 8 * q->num);
+
+	__atomic_store_n(avail_event, q->last_avail, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&vr->avail[1], __ATOMIC_ACQUIRE) != q->last_avail;
+}
+
+/* Whether the driver wants an interrupt for used entries [@old, now). */
+static int vq_wants_irq(struct dev *d, const struct vring *vr, uint16_t old)
+{
+	uint16_t now = vr->q->used_idx, ev;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!negotiated(d, VIRTIO_F_EVENT_IDX))
+		return !(__atomic_load_n(&vr->avail[0], __ATOMIC_RELAXED) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	ev = __atomic_load_n(&vr->avail[2 + vr->q->num], __ATOMIC_RELAXED);
+	return (uint16_t)(now - ev - 1) < (uint16_t)(now - old);
+}
+
+/* Serve queue @qi until it is empty or the batch is used up. Returns the
+ * requests completed; a driver error sets NEEDS_RESET. */
+static int queue_run(struct dev *d, unsigned qi)
+{
+	struct dev_virtio_queue *q = &vst(d)->q[qi];
+	unsigned budget = BATCH_PER_NOTIFY * q->num;
+	uint16_t old = q->used_idx, head;
+	struct vring vr;
+	int r, n;
+
+	if (!queue_live(d, qi))
+		return 0;
+	r = vring_map(d, q, &vr);
+	while (r >= 0) {
+		if (!budget--) {
+			vst(d)->pending |= 1u << qi;   /* poll() carries on */
+			break;
+		}
+		r = vq_take(&vr, &head);
+		if (r == 0 && negotiated(d, VIRTIO_F_EVENT_IDX) && vq_rearm(&vr))
+			continue;
+		if (r <= 0)
+			break;
+		n = vq_execute(d, qi, &vr, head);
+		if (n < 0) {
+			r = n;
+			break;
+		}
+		vq_complete(&vr, head, (uint32_t)n);
+	}
 	if (r < 0)
 		needs_reset(d);
-	if (notify) {
-		s->interrupt_status |= 1;
-		update_irq(d);
-	}
+	if (q->used_idx != old && (r < 0 || vq_wants_irq(d, &vr, old)))
+		interrupt(d, VIRTIO_INT_USED);
+	return (uint16_t)(q->used_idx - old);
 }
 
-/* Resume requests a previous devmgr took but did not complete. */
-static void replay_inflight(struct dev *d)
+/* The oldest entry of @q's in-flight table that is not FREE, or -1. */
+static int oldest_inflight(const struct dev_virtio_queue *q)
 {
-	struct dev_virtio_state *s = vst(d);
+	int best = -1;
+	unsigned best_age = 0;
 
-	for (unsigned i = 0; i < vops(d)->num_queues; i++) {
-		struct dev_virtio_queue *q = &s->q[i];
+	for (unsigned h = 0; h < q->num; h++) {
+		unsigned age = (uint16_t)(q->last_avail - q->inflight[h].avail_pos);
 
-		if (q->inflight_head == VIRTIO_NO_INFLIGHT)
-			continue;
-		if (q->used_idx == q->inflight_used)
-			q->last_avail--;        /* not completed: take it again */
-		q->inflight_head = VIRTIO_NO_INFLIGHT;
-		queue_notify(d, i);
+		if (q->inflight[h].state != DEV_VIRTIO_FREE &&
+		    (best < 0 || age > best_age)) {
+			best = (int)h;
+			best_age = age;
+		}
 	}
+	return best;
+}
+
+/* Settle in-flight entry @h by the replay rule; 1 if it completed a
+ * request, 0 if nothing was due, -errno on a driver error. */
+static int settle_one(struct dev *d, unsigned qi, struct vring *vr, uint16_t h)
+{
+	struct dev_virtio_queue *q = vr->q;
+	struct dev_virtio_inflight *e = &q->inflight[h];
+	int n;
+
+	if (e->state == DEV_VIRTIO_TAKEN && e->avail_pos != q->last_avail) {
+		n = vq_execute(d, qi, vr, h);
+		if (n < 0)
+			return n;
+		vq_complete(vr, h, (uint32_t)n);
+		return 1;
+	}
+	if (e->state == DEV_VIRTIO_DONE && e->used_pos == q->used_idx) {
+		/* Written again at the same position with the same index:
+		 * idempotent if the guest already saw it. */
+		vq_complete(vr, h, e->len);
+		return 1;
+	}
+	e->state = DEV_VIRTIO_FREE;    /* never taken, or already recorded */
+	return 0;
+}
+
+/* Resume queue @qi of a state block a previous devmgr left. */
+static void queue_replay(struct dev *d, unsigned qi)
+{
+	struct dev_virtio_queue *q = &vst(d)->q[qi];
+	struct vring vr;
+	int h, r = 0, done = 0;
+
+	if (!queue_live(d, qi))
+		return;
+	if (vring_map(d, q, &vr) < 0) {
+		needs_reset(d);
+		return;
+	}
+	while (r >= 0 && (h = oldest_inflight(q)) >= 0) {
+		r = settle_one(d, qi, &vr, (uint16_t)h);
+		done += r > 0;
+	}
+	if (r < 0) {
+		needs_reset(d);
+		return;
+	}
+	q->ninflight = 0;
+	if (done)
+		interrupt(d, VIRTIO_INT_USED);
+	queue_run(d, qi);   /* what the driver queued while we were away */
 }
 
 int dev_virtio_mmio_attach(struct dev *d, const char *args, int fresh)
 {
 	int err;
 
-	if (d->size < R_CONFIG)
+	if (d->size < R_CONFIG || vops(d)->num_queues > VIRTIO_MAX_QUEUES)
 		return -EINVAL;
-	if (fresh) {
+	if (fresh)
 		memset(d->state, 0, d->ops->state_size);
-		for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
-			vst(d)->q[i].inflight_head = VIRTIO_NO_INFLIGHT;
-	}
 	err = vops(d)->attach(d, args, fresh);
 	if (err < 0)
 		return err;
-	if (!fresh)
-		replay_inflight(d);
+	if (fresh)
+		return 0;
+	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		if (vst(d)->q[i].num > VIRTIO_QUEUE_MAX)
+			vst(d)->q[i].ready = 0;     /* damaged: never used */
+	for (unsigned i = 0; i < vops(d)->num_queues; i++)
+		queue_replay(d, i);
+	dev_raise_irq(d, vst(d)->interrupt_status != 0);
 	return 0;
 }
 
@@ -303,6 +461,19 @@ void dev_virtio_mmio_detach(struct dev *d)
 void dev_virtio_mmio_reset(struct dev *d)
 {
 	transport_reset(d);
+}
+
+int dev_virtio_mmio_poll(struct dev *d)
+{
+	struct dev_virtio_state *s = vst(d);
+	uint32_t pending = s->pending;
+	int done = 0;
+
+	s->pending = 0;
+	for (unsigned i = 0; pending && i < vops(d)->num_queues; i++)
+		if (pending & (1u << i))
+			done += queue_run(d, i);
+	return done;
 }
 
 static struct dev_virtio_queue *cur_queue(struct dev *d)
@@ -378,7 +549,7 @@ static void write_queue_reg(struct dev *d, uint64_t off, uint32_t v)
 		if (v && v <= VIRTIO_QUEUE_MAX && !(v & (v - 1)))
 			q->num = v;
 		break;
-	case R_QUEUE_READY: q->ready = v & 1 && q->num; break;
+	case R_QUEUE_READY: q->ready = (v & 1) && q->num; break;
 	case R_DESC_LO: case R_DESC_HI: set_half(&q->desc, off == R_DESC_HI, v); break;
 	case R_DRIVER_LO: case R_DRIVER_HI:
 		set_half(&q->driver, off == R_DRIVER_HI, v);
@@ -392,17 +563,20 @@ static void write_queue_reg(struct dev *d, uint64_t off, uint32_t v)
 static void write_status(struct dev *d, uint32_t v)
 {
 	struct dev_virtio_state *s = vst(d);
+	uint64_t f = s->driver_features;
 
 	if (v == 0) {
 		transport_reset(d);
 		return;
 	}
+	/* FEATURES_OK only for a subset of ours that includes VERSION_1
+	 * (no legacy interface here); the driver reads it back. */
 	if ((v & VIRTIO_STATUS_FEATURES_OK) &&
 	    !(s->status & VIRTIO_STATUS_FEATURES_OK) &&
-	    ((s->driver_features & ~all_features(d)) ||
-	     !(s->driver_features & (1ull << VIRTIO_F_VERSION_1))))
-		v &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;   /* refused */
-	s->status = v | (s->status & VIRTIO_STATUS_NEEDS_RESET);
+	    ((f & ~all_features(d)) || !(f & (1ull << VIRTIO_F_VERSION_1))))
+		v &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+	s->status = (v & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET) |
+		    (s->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 int dev_virtio_mmio_write(struct dev *d, uint64_t off, unsigned size,
@@ -411,8 +585,11 @@ int dev_virtio_mmio_write(struct dev *d, uint64_t off, unsigned size,
 	struct dev_virtio_state *s = vst(d);
 	uint32_t v = (uint32_t)val;
 
-	if (off >= R_CONFIG)
-		return 0;   /* config space is read-only for our devices */
+	if (off >= R_CONFIG) {
+		if (vops(d)->config_write)
+			vops(d)->config_write(d, off - R_CONFIG, size, val);
+		return 0;
+	}
 	if (size != 4 || off % 4)
 		return -EINVAL;
 	switch (off) {
@@ -424,10 +601,10 @@ int dev_virtio_mmio_write(struct dev *d, uint64_t off, unsigned size,
 		break;
 	case R_DRV_FEATURES_SEL: s->driver_features_sel = v; break;
 	case R_QUEUE_SEL: s->queue_sel = v; break;
-	case R_QUEUE_NOTIFY: queue_notify(d, v); break;
+	case R_QUEUE_NOTIFY: queue_run(d, v); break;
 	case R_INT_ACK:
 		s->interrupt_status &= ~v;
-		update_irq(d);
+		dev_raise_irq(d, s->interrupt_status != 0);
 		break;
 	case R_STATUS: write_status(d, v); break;
 	default: write_queue_reg(d, off, v); break;

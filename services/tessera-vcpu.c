@@ -1,13 +1,17 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * tessera-vcpu: runs one hart. For now this is the standalone harness:
  * `tessera-vcpu --standalone prog.elf` builds the whole board in one
  * process (RAM, hart state, irqchip, and the UART, test finisher and RTC
  * device models instantiated in-process through the devmgr contract), loads
  * an ELF at its own addresses (--bios none semantics: the boot ROM at
- * 0x1000 starts it in M-mode with a0 = 0, a1 = the DTB or 0), and runs it
- * until the guest powers off. The exit status is the guest's: 0 for the
- * finisher's pass or HTIF code 0, the failure code otherwise.
+ * 0x1000 starts it in M-mode with a0 = 0, a1 = the device tree), or
+ * firmware at 0x80000000 and a kernel at 0x80200000 (--bios/--kernel, with
+ * --initrd, --append and a virtio-blk --disk), and runs it until the guest
+ * powers off. The device tree is generated from the memory map (mmu/fdt.h)
+ * and placed near the top of RAM, as QEMU does. The exit status is the
+ * guest's: 0 for the finisher's pass or HTIF code 0, the failure code
+ * otherwise.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,18 +19,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "devmgr/device.h"
+#include "devmgr/devices.h"
+#include "mmu/fdt.h"
 #include "mmu/memmap.h"
 #include "vcpu/elf.h"
 #include "vcpu/vcpu.h"
 
-#if __has_include("mmu/fdt.h")
-#include "mmu/fdt.h"
-#endif
 
 #define EXIT_LIMIT 124   /* the instruction budget ran out, like timeout(1) */
 #define EXIT_SETUP 125   /* the harness could not start the guest */
@@ -35,11 +39,52 @@ struct opts {
 	uint64_t ram_mib;
 	uint64_t max_insns;
 	int trace, stats;
-	const char *bios, *kernel, *elf;
+	const char *bios, *kernel, *elf, *dtb, *initrd, *append, *disk;
 };
 
 static volatile sig_atomic_t got_signal;
 static struct vcpu_state *g_state;
+
+/* The console's input side as we found it, restored at exit. */
+static struct {
+	int fl;
+	int have_tio;
+	struct termios tio;
+} console = { .fl = -1 };
+
+/* Make stdin the guest's keyboard: non-blocking (the UART polls it from
+ * the hart's thread) and, on a terminal, unbuffered without echo; ^C
+ * still stops the harness. Returns the fd for the UART. */
+static int console_open(void)
+{
+	struct termios raw;
+
+	console.fl = fcntl(STDIN_FILENO, F_GETFL);
+	if (console.fl < 0)
+		return -1;
+	if (fcntl(STDIN_FILENO, F_SETFL, console.fl | O_NONBLOCK) < 0)
+		return -1;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &console.tio) == 0) {
+		console.have_tio = 1;
+		raw = console.tio;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_iflag &= ~(tcflag_t)ICRNL;
+		raw.c_cc[VMIN] = 0;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	return STDIN_FILENO;
+}
+
+static void console_close(void)
+{
+	if (console.have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &console.tio);
+	if (console.fl >= 0)
+		fcntl(STDIN_FILENO, F_SETFL, console.fl);
+	console.fl = -1;
+	console.have_tio = 0;
+}
 
 static void on_signal(int sig)
 {
@@ -58,7 +103,11 @@ static void usage(FILE *f)
 		"  --trace          print every instruction to stderr\n"
 		"  --stats          print instret, time and MIPS to stderr at exit\n"
 		"  --bios FILE      firmware at 0x80000000 (ELF or raw; 'none': no firmware)\n"
-		"  --kernel FILE    kernel at 0x80200000 (raw), or the ELF with --bios none\n");
+		"  --kernel FILE    kernel at 0x80200000 (raw), or the ELF with --bios none\n"
+		"  --dtb FILE       use this device tree instead of the generated one\n"
+		"  --initrd FILE    initial ramdisk (named in the device tree)\n"
+		"  --append STR     kernel command line (device tree /chosen/bootargs)\n"
+		"  --disk FILE      virtio-blk disk image in virtio-mmio slot 0\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -71,6 +120,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "stats", no_argument, NULL, 'S' },
 		{ "bios", required_argument, NULL, 'b' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "disk", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,6 +139,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'S': o->stats = 1; break;
 		case 'b': o->bios = optarg; break;
 		case 'k': o->kernel = optarg; break;
+		case 'd': o->dtb = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'a': o->append = optarg; break;
+		case 'D': o->disk = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'r': case 'n':
 			errno = 0;
@@ -115,89 +172,9 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* ---- device models ---- */
-
-/*
- * Until devmgr's model table is in the tree, the harness carries the two
- * devices every guest program needs in their simplest form: a UART that
- * transmits and is always ready, and the test finisher.
- */
-static int mini_attach(struct dev *d, const char *args, int fresh)
-{
-	(void)d;
-	(void)args;
-	(void)fresh;
-	return 0;
-}
-
-static int mini_uart_read(struct dev *d, uint64_t off, unsigned size,
-			  uint64_t *val)
-{
-	(void)d;
-	(void)size;
-	*val = off == 5 ? 0x60 : 0;   /* LSR: THRE | TEMT */
-	return 0;
-}
-
-static int mini_uart_write(struct dev *d, uint64_t off, unsigned size,
-			   uint64_t val)
-{
-	uint8_t ch = (uint8_t)val;
-
-	(void)size;
-	if (off == 0 && write(d->env->console_out_fd, &ch, 1) < 0)
-		return -errno;
-	return 0;
-}
-
-static int mini_test_read(struct dev *d, uint64_t off, unsigned size,
-			  uint64_t *val)
-{
-	(void)d;
-	(void)off;
-	(void)size;
-	*val = 0;
-	return 0;
-}
-
-static int mini_test_write(struct dev *d, uint64_t off, unsigned size,
-			   uint64_t val)
-{
-	(void)size;
-	if (off != 0)
-		return 0;
-	switch (val & 0xffff) {
-	case 0x5555: d->env->power(d->env->power_opaque, DEV_POWER_OFF, 0); break;
-	case 0x3333:
-		d->env->power(d->env->power_opaque, DEV_POWER_FAIL,
-			      (int)((val >> 16) & 0xffff));
-		break;
-	case 0x7777: d->env->power(d->env->power_opaque, DEV_POWER_RESET, 0); break;
-	}
-	return 0;
-}
-
-static const struct dev_ops mini_uart = {
-	.kind = "uart", .attach = mini_attach,
-	.read = mini_uart_read, .write = mini_uart_write,
-};
-static const struct dev_ops mini_test = {
-	.kind = "test", .attach = mini_attach,
-	.read = mini_test_read, .write = mini_test_write,
-};
-
-static const struct dev_ops *harness_dev_kind(const char *kind)
-{
-	if (!strcmp(kind, "uart"))
-		return &mini_uart;
-	if (!strcmp(kind, "test"))
-		return &mini_test;
-	return NULL;
-}
-
 /* ---- the board: RAM, hart, irqchip, devices ---- */
 
-#define MAX_DEVS 4
+#define MAX_DEVS 8
 
 struct board {
 	uint8_t *ram;
@@ -206,7 +183,8 @@ struct board {
 	struct vcpu_irqchip *chip;
 	struct vcpu *v;
 	struct dev_env env;
-	struct dev devs[MAX_DEVS];
+	struct dev *devs[MAX_DEVS];
+	void *dev_state[MAX_DEVS];
 	unsigned ndevs;
 };
 
@@ -233,7 +211,7 @@ static int board_mmio(void *opaque, uint64_t pa, unsigned size, int is_write,
 	struct board *b = opaque;
 
 	for (unsigned i = 0; i < b->ndevs; i++) {
-		struct dev *d = &b->devs[i];
+		struct dev *d = b->devs[i];
 
 		if (pa < d->base || pa - d->base >= d->size)
 			continue;
@@ -248,17 +226,20 @@ static void board_poll(void *opaque)
 	struct board *b = opaque;
 
 	for (unsigned i = 0; i < b->ndevs; i++)
-		if (b->devs[i].ops->poll)
-			b->devs[i].ops->poll(&b->devs[i]);
+		if (b->devs[i]->ops->poll)
+			b->devs[i]->ops->poll(b->devs[i]);
 }
 
-static int board_add_dev(struct board *b, const char *kind, enum mmu_mem_id id,
+/* Instantiate model @kind over [@base, @base + @size) with PLIC source
+ * @irq and @args. A missing optional model (@required 0) is skipped. */
+static int board_add_dev(struct board *b, const char *kind, uint64_t base,
+			 uint64_t size, unsigned irq, const char *args,
 			 int required)
 {
-	const struct dev_ops *ops = harness_dev_kind(kind);
-	const struct mmu_mem_region *r = &mmu_memmap[id];
+	const struct dev_ops *ops = dev_kind_find(kind);
+	void *state;
 	struct dev *d;
-	int rc;
+	char name[32];
 
 	if (!ops) {
 		if (required)
@@ -267,39 +248,58 @@ static int board_add_dev(struct board *b, const char *kind, enum mmu_mem_id id,
 	}
 	if (b->ndevs == MAX_DEVS)
 		return -ENOSPC;
-	d = &b->devs[b->ndevs];
-	memset(d, 0, sizeof(*d));
-	d->ops = ops;
-	d->env = &b->env;
-	snprintf(d->id, sizeof(d->id), "%s0", kind);
-	d->base = r->base;
-	d->size = r->size;
-	d->irq = (unsigned)r->irq;
-	d->state = calloc(1, ops->state_size ? ops->state_size : 1);
-	if (!d->state)
+	state = calloc(1, ops->state_size ? ops->state_size : 1);
+	if (!state)
 		return -ENOMEM;
-	rc = ops->attach(d, NULL, 1);
-	if (rc < 0) {
-		fprintf(stderr, "tessera-vcpu: %s: %s\n", kind, strerror(-rc));
-		free(d->state);
+	snprintf(name, sizeof(name), "%s0", kind);
+	d = dev_new(ops, &b->env, name, base, size, irq, state, args, 1);
+	if (!d) {
+		int rc = -errno;
+
+		fprintf(stderr, "tessera-vcpu: %s: %s\n", kind, strerror(errno));
+		free(state);
 		return rc;
 	}
-	b->ndevs++;
+	b->devs[b->ndevs] = d;
+	b->dev_state[b->ndevs++] = state;
 	return 0;
+}
+
+/* A device at its memory map window. */
+static int board_add_std(struct board *b, enum mmu_mem_id id, const char *kind,
+			 int required)
+{
+	const struct mmu_mem_region *r = &mmu_memmap[id];
+
+	return board_add_dev(b, kind, r->base, r->size, (unsigned)r->irq, NULL,
+			     required);
+}
+
+/* virtio-blk on @path in virtio-mmio slot 0. */
+static int board_add_disk(struct board *b, const char *path)
+{
+	char args[512];
+
+	if ((size_t)snprintf(args, sizeof(args), "path=%s", path) >= sizeof(args)) {
+		fprintf(stderr, "tessera-vcpu: disk path too long\n");
+		return -ENAMETOOLONG;
+	}
+	return board_add_dev(b, "virtio-blk", mmu_memmap[MMU_MEM_VIRTIO].base,
+			     MMU_VIRTIO_SLOT_SIZE, MMU_VIRTIO_IRQ_BASE, args, 1);
 }
 
 static void board_free(struct board *b)
 {
 	for (unsigned i = 0; i < b->ndevs; i++) {
-		if (b->devs[i].ops->detach)
-			b->devs[i].ops->detach(&b->devs[i]);
-		free(b->devs[i].state);
+		dev_destroy(&b->devs[i]);
+		free(b->dev_state[i]);
 	}
 	vcpu_destroy(&b->v);
 	free(b->state);
 	free(b->chip);
 	if (b->ram)
 		munmap(b->ram, b->ram_size);
+	console_close();
 }
 
 static int board_init(struct board *b, const struct opts *o)
@@ -324,13 +324,15 @@ static int board_init(struct board *b, const struct opts *o)
 		.ram = b->ram, .ram_base = ram_base, .ram_size = b->ram_size,
 		.set_irq = board_set_irq, .irq_opaque = b,
 		.console_out_fd = STDOUT_FILENO,
-		.console_in_fd = isatty(STDIN_FILENO) ? -1 : STDIN_FILENO,
+		.console_in_fd = console_open(),
 		.power = board_power, .power_opaque = b, .vm_id = "standalone",
 	};
-	if (board_add_dev(b, "uart", MMU_MEM_UART0, 1) < 0 ||
-	    board_add_dev(b, "test", MMU_MEM_TEST, 1) < 0)
+	if (board_add_std(b, MMU_MEM_UART0, "uart", 1) < 0 ||
+	    board_add_std(b, MMU_MEM_TEST, "test", 1) < 0)
 		return -ENODEV;
-	board_add_dev(b, "rtc", MMU_MEM_RTC, 0);
+	board_add_std(b, MMU_MEM_RTC, "rtc", 0);
+	if (o->disk && board_add_disk(b, o->disk) < 0)
+		return -ENODEV;
 	b->v = vcpu_new(&(struct vcpu_config){
 		.state = b->state, .chip = b->chip, .ram = b->ram,
 		.ram_base = ram_base, .ram_size = b->ram_size,
@@ -342,46 +344,133 @@ static int board_init(struct board *b, const struct opts *o)
 
 /* ---- loading ---- */
 
+#define DTB_ALIGN   (2ull << 20)
+#define DTB_MAX     (64u << 10)
+#define INITRD_AT   (128ull << 20)  /* offset cap, as QEMU's virt board */
+
+/* Where the DTB goes: the last 2 MiB-aligned spot below the end of RAM
+ * that holds @len bytes, as QEMU does. */
+static uint64_t dtb_addr(const struct vcpu_ram *ram, size_t len)
+{
+	return (ram->pa + ram->size - len) & ~(DTB_ALIGN - 1);
+}
+
+/* The initrd at min(RAM/2, 128 MiB) into RAM; its range in *@start/@end. */
+static int load_initrd(const struct vcpu_ram *ram, const char *path,
+		       uint64_t *start, uint64_t *end)
+{
+	uint64_t off = ram->size / 2 < INITRD_AT ? ram->size / 2 : INITRD_AT;
+	char err[256];
+	int64_t n = vcpu_raw_load_file(path, ram->pa + off, ram, err, sizeof(err));
+
+	if (n < 0) {
+		fprintf(stderr, "tessera-vcpu: initrd: %s\n", err);
+		return (int)n;
+	}
+	*start = ram->pa + off;
+	*end = *start + (uint64_t)n;
+	if (*end > dtb_addr(ram, DTB_MAX)) {
+		fprintf(stderr, "tessera-vcpu: initrd: %s does not fit below the "
+			"device tree\n", path);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Generate the board's DTB (or take @o->dtb) and place it; 0 on error. */
+static uint64_t load_dtb(const struct vcpu_ram *ram, const struct opts *o,
+			 uint64_t initrd_start, uint64_t initrd_end)
+{
+	struct mmu_fdt_config fc = {
+		.harts = 1, .ram_size = ram->size, .bootargs = o->append,
+		.initrd_start = initrd_start, .initrd_end = initrd_end,
+		.virtio_slots = o->disk ? 1u : 0u,
+	};
+	uint8_t *img = NULL;
+	size_t len;
+	uint64_t at;
+	int rc;
+
+	if (o->dtb) {
+		rc = vcpu_read_file(o->dtb, DTB_MAX, &img, &len);
+	} else {
+		img = malloc(DTB_MAX);
+		rc = img ? mmu_fdt_build(img, DTB_MAX, &fc) : -ENOMEM;
+		len = rc > 0 ? (size_t)rc : 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "tessera-vcpu: device tree %s: %s\n",
+			o->dtb ? o->dtb : "(generated)", strerror(-rc));
+		free(img);
+		return 0;
+	}
+	at = dtb_addr(ram, len);
+	memcpy(ram->base + (at - ram->pa), img, len);
+	free(img);
+	return at;
+}
+
+/* Firmware (ELF or raw) at the RAM base, then the kernel (raw). */
+static int load_firmware(const struct opts *o, const struct vcpu_ram *ram,
+			 uint64_t *entry)
+{
+	struct vcpu_elf_info info;
+	char err[256];
+	int64_t n;
+
+	*entry = ram->pa;
+	if (vcpu_elf_load_file(o->bios, ram, &info, NULL, 0) == 0) {
+		*entry = info.entry;
+	} else {
+		n = vcpu_raw_load_file(o->bios, ram->pa, ram, err, sizeof(err));
+		if (n < 0)
+			goto err_msg;
+	}
+	if (o->kernel) {
+		n = vcpu_raw_load_file(o->kernel, ram->pa + MMU_KERNEL_OFFSET, ram,
+				       err, sizeof(err));
+		if (n < 0)
+			goto err_msg;
+	}
+	return 0;
+
+err_msg:
+	fprintf(stderr, "tessera-vcpu: %s\n", err);
+	return (int)n;
+}
+
 static int load_images(struct board *b, const struct opts *o)
 {
 	struct vcpu_ram ram = { b->ram, mmu_memmap[MMU_MEM_RAM].base, b->ram_size };
 	struct vcpu_elf_info info;
-	uint64_t entry = ram.pa, dtb = 0;
+	uint64_t entry, dtb, initrd_start = 0, initrd_end = 0;
 	char err[256];
-	int64_t n;
 	int rc;
 
-	if (o->elf || (o->bios && vcpu_elf_load_file(o->bios, &ram, &info, NULL,
-						       0) == 0)) {
-		if (o->elf) {
-			rc = vcpu_elf_load_file(o->elf, &ram, &info, err, sizeof(err));
-			if (rc < 0)
-				goto err_msg;
+	if (o->elf) {
+		rc = vcpu_elf_load_file(o->elf, &ram, &info, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "tessera-vcpu: %s\n", err);
+			return rc;
 		}
 		entry = info.entry;
 		if (info.tohost)
 			vcpu_set_htif(b->v, info.tohost, info.fromhost, STDOUT_FILENO);
 	} else {
-		n = vcpu_raw_load_file(o->bios, ram.pa, &ram, err, sizeof(err));
-		if (n < 0) {
-			rc = (int)n;
-			goto err_msg;
-		}
+		rc = load_firmware(o, &ram, &entry);
+		if (rc < 0)
+			return rc;
 	}
-	if (o->kernel) {
-		n = vcpu_raw_load_file(o->kernel, ram.pa + MMU_KERNEL_OFFSET, &ram,
-				       err, sizeof(err));
-		if (n < 0) {
-			rc = (int)n;
-			goto err_msg;
-		}
+	if (o->initrd) {
+		rc = load_initrd(&ram, o->initrd, &initrd_start, &initrd_end);
+		if (rc < 0)
+			return rc;
 	}
+	dtb = load_dtb(&ram, o, initrd_start, initrd_end);
+	if (!dtb)
+		return -EINVAL;
 	vcpu_set_boot(b->v, entry, dtb);
 	return 0;
-
-err_msg:
-	fprintf(stderr, "tessera-vcpu: %s\n", err);
-	return rc;
 }
 
 /* ---- main ---- */

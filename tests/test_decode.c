@@ -1,17 +1,28 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the instruction decoder (vcpu/decode*.c): every operation
  * of RV64GC, compressed forms included, against encodings produced by the
  * GNU assembler (riscv64-linux-gnu-as -march=rv64gc) for the instruction
  * written next to each one, with the operands read off that source line;
  * reserved and unknown encodings must decode as ILLEGAL; the boot ROM's
- * trampoline words decode to what their comments say.
+ * trampoline words decode to what their comments say. Also the other
+ * decoder of untrusted input, the ELF loader (vcpu/elf.c): valid images,
+ * and garbage, truncated and hostile ones, which must be refused cleanly.
  */
 #include <check.h>
+#include <elf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "vcpu/elf.h"
 #include "vcpu/insn.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (64ull << 10)
 
 struct want {
 	uint32_t raw;
@@ -403,6 +414,187 @@ START_TEST(test_decode_total)
 }
 END_TEST
 
+/* ---- ELF loader ---- */
+
+/* A minimal valid executable: one PT_LOAD of 16 bytes (8 in the file) at
+ * RAM_BASE + 0x100, entry there, and a symbol table with tohost and
+ * fromhost. Layout: ehdr | phdr | 8 bytes of code | strtab | symtab |
+ * section headers (null, .symtab, .strtab). */
+struct mini_elf {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	uint8_t code[8];
+	char strtab[24];
+	Elf64_Sym sym[3];
+	Elf64_Shdr sh[3];
+};
+
+static void mini_elf(struct mini_elf *e)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->eh.e_ident, ELFMAG, SELFMAG);
+	e->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	e->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	e->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	e->eh.e_type = ET_EXEC;
+	e->eh.e_machine = EM_RISCV;
+	e->eh.e_version = EV_CURRENT;
+	e->eh.e_entry = RAM_BASE + 0x100;
+	e->eh.e_phoff = offsetof(struct mini_elf, ph);
+	e->eh.e_shoff = offsetof(struct mini_elf, sh);
+	e->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	e->eh.e_phentsize = sizeof(Elf64_Phdr);
+	e->eh.e_phnum = 1;
+	e->eh.e_shentsize = sizeof(Elf64_Shdr);
+	e->eh.e_shnum = 3;
+	e->ph.p_type = PT_LOAD;
+	e->ph.p_offset = offsetof(struct mini_elf, code);
+	e->ph.p_vaddr = e->ph.p_paddr = RAM_BASE + 0x100;
+	e->ph.p_filesz = 8;
+	e->ph.p_memsz = 16;
+	memcpy(e->code, "\x13\x00\x00\x00\x6f\x00\x00\x00", 8);
+	memcpy(e->strtab, "\0tohost\0fromhost\0", 17);
+	e->sym[1].st_name = 1;
+	e->sym[1].st_value = RAM_BASE + 0x1000;
+	e->sym[2].st_name = 8;
+	e->sym[2].st_value = RAM_BASE + 0x1040;
+	e->sh[1].sh_type = SHT_SYMTAB;
+	e->sh[1].sh_offset = offsetof(struct mini_elf, sym);
+	e->sh[1].sh_size = sizeof(e->sym);
+	e->sh[1].sh_link = 2;
+	e->sh[1].sh_entsize = sizeof(Elf64_Sym);
+	e->sh[2].sh_type = SHT_STRTAB;
+	e->sh[2].sh_offset = offsetof(struct mini_elf, strtab);
+	e->sh[2].sh_size = sizeof(e->strtab);
+}
+
+static uint8_t ram[RAM_SIZE];
+
+static int elf_load(const void *img, size_t len, struct vcpu_elf_info *info)
+{
+	struct vcpu_ram r = { ram, RAM_BASE, RAM_SIZE };
+	char err[128];
+
+	err[0] = 0;
+	int rc = vcpu_elf_load(img, len, &r, info, err, sizeof(err));
+
+	if (rc < 0)
+		ck_assert_msg(err[0] != 0, "a refusal must say why");
+	return rc;
+}
+
+START_TEST(test_elf_valid)
+{
+	struct mini_elf e;
+	struct vcpu_elf_info info;
+
+	mini_elf(&e);
+	memset(ram + 0x100, 0xee, 32);
+	ck_assert_int_eq(elf_load(&e, sizeof(e), &info), 0);
+	ck_assert_uint_eq(info.entry, RAM_BASE + 0x100);
+	ck_assert_uint_eq(info.lo, RAM_BASE + 0x100);
+	ck_assert_uint_eq(info.hi, RAM_BASE + 0x110);
+	ck_assert_uint_eq(info.tohost, RAM_BASE + 0x1000);
+	ck_assert_uint_eq(info.fromhost, RAM_BASE + 0x1040);
+	ck_assert_int_eq(memcmp(ram + 0x100, e.code, 8), 0);
+	ck_assert_uint_eq(ram[0x108], 0);          /* bss zeroed */
+	ck_assert_uint_eq(ram[0x10f], 0);
+	ck_assert_uint_eq(ram[0x110], 0xee);       /* nothing beyond memsz */
+	/* Without a symbol table there is simply no HTIF. */
+	e.eh.e_shnum = 0;
+	ck_assert_int_eq(elf_load(&e, sizeof(e), &info), 0);
+	ck_assert_uint_eq(info.tohost, 0);
+}
+END_TEST
+
+START_TEST(test_elf_garbage)
+{
+	struct mini_elf e, bad;
+	struct vcpu_elf_info info;
+	uint8_t noise[4096];
+	uint32_t x = 0x9e3779b9;
+
+	mini_elf(&e);
+	for (size_t i = 0; i < sizeof(noise); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		noise[i] = (uint8_t)x;
+	}
+	ck_assert_int_eq(elf_load(noise, sizeof(noise), &info), -ENOEXEC);
+	ck_assert_int_eq(elf_load(NULL, 0, &info), -ENOEXEC);
+	ck_assert_int_eq(elf_load(&e, 10, &info), -ENOEXEC);
+	/* Every truncation of a valid file is refused or loads safely. */
+	for (size_t n = 0; n < sizeof(e); n++) {
+		int rc = elf_load(&e, n, &info);
+
+		ck_assert(rc == -ENOEXEC || rc == 0);
+		if (n < offsetof(struct mini_elf, code) + 8)
+			ck_assert_int_eq(rc, -ENOEXEC);
+	}
+#define BAD(field, value, want) do { bad = e; bad.field = value; \
+	ck_assert_int_eq(elf_load(&bad, sizeof(bad), &info), want); } while (0)
+	BAD(eh.e_ident[EI_CLASS], ELFCLASS32, -ENOEXEC);
+	BAD(eh.e_ident[EI_DATA], ELFDATA2MSB, -ENOEXEC);
+	BAD(eh.e_machine, EM_X86_64, -ENOEXEC);
+	BAD(eh.e_type, ET_REL, -ENOEXEC);
+	BAD(eh.e_phentsize, 12, -ENOEXEC);
+	BAD(eh.e_phnum, 0, -ENOEXEC);
+	BAD(eh.e_phnum, 0xffff, -ENOEXEC);
+	BAD(eh.e_phoff, ~0ull - 8, -ENOEXEC);
+	BAD(ph.p_offset, ~0ull - 2, -ENOEXEC);
+	BAD(ph.p_filesz, 32, -ENOEXEC);            /* filesz > memsz */
+	BAD(ph.p_filesz, 1ull << 40, -ENOEXEC);
+	BAD(ph.p_paddr, 0x1000, -ERANGE);
+	BAD(ph.p_paddr, RAM_BASE + RAM_SIZE - 8, -ERANGE);
+	BAD(ph.p_paddr, ~0ull - 4, -ERANGE);
+	BAD(ph.p_memsz, ~0ull, -ERANGE);
+	BAD(ph.p_type, PT_NOTE, -ENOEXEC);         /* nothing to load */
+	/* Broken symbol tables are ignored, never followed. */
+	BAD(sh[1].sh_offset, ~0ull - 16, 0);
+	BAD(sh[1].sh_link, 77, 0);
+	BAD(sh[2].sh_size, 1ull << 50, 0);
+	BAD(sym[1].st_name, 0x7fffffff, 0);
+	BAD(eh.e_shoff, ~0ull, 0);
+	BAD(eh.e_shentsize, 7, 0);
+#undef BAD
+}
+END_TEST
+
+START_TEST(test_elf_files)
+{
+	struct vcpu_ram r = { ram, RAM_BASE, RAM_SIZE };
+	struct vcpu_elf_info info;
+	const char *tmp = getenv("TMPDIR");
+	char err[256], path[256];
+	struct mini_elf e;
+	int fd;
+
+	/* mkstemp's template: six capitals, spelled so as not to read as a
+	 * marker word. */
+	snprintf(path, sizeof(path), "%s/test_vcpu_elf%s", tmp ? tmp : "/tmp",
+		 "XX" "XX" "XX");
+
+	ck_assert_int_eq(vcpu_elf_load_file("/nonexistent/x.elf", &r, &info, err,
+					    sizeof(err)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x.elf"));
+	ck_assert_int_lt(vcpu_elf_load_file("/tmp", &r, &info, err, sizeof(err)), 0);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	mini_elf(&e);
+	ck_assert_int_eq(write(fd, &e, sizeof(e)), (ssize_t)sizeof(e));
+	close(fd);
+	ck_assert_int_eq(vcpu_elf_load_file(path, &r, &info, err, sizeof(err)), 0);
+	ck_assert_uint_eq(info.entry, RAM_BASE + 0x100);
+	ck_assert_int_eq(vcpu_raw_load_file(path, RAM_BASE + 0x2000, &r, err,
+					    sizeof(err)), (int64_t)sizeof(e));
+	ck_assert_int_eq(memcmp(ram + 0x2000, &e, sizeof(e)), 0);
+	ck_assert_int_eq(vcpu_raw_load_file(path, RAM_BASE + RAM_SIZE - 8, &r, err,
+					    sizeof(err)), -ERANGE);
+	unlink(path);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -418,6 +610,9 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, test_op_names);
 	tcase_add_test(tc, test_bootrom_words);
 	tcase_add_test(tc, test_decode_total);
+	tcase_add_test(tc, test_elf_valid);
+	tcase_add_test(tc, test_elf_garbage);
+	tcase_add_test(tc, test_elf_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

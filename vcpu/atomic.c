@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The A extension: LR/SC and AMOs on guest RAM with host atomics.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Building decoded blocks for the interpreter (struct vcpu_block): decode
  * forward from a pc until an instruction that transfers control or changes
@@ -29,7 +29,18 @@ static int ends_block(enum vcpu_op op)
 	}
 }
 
-void vcpu_block_build(struct vcpu_block *b, uint64_t pc, const uint8_t *host)
+void vcpu_decode_memo(struct vcpu *v, uint32_t raw, struct vcpu_insn *in)
+{
+	struct vcpu_insn *m = &v->memo[(raw ^ (raw >> 12) ^ (raw >> 20)) &
+				       (VCPU_MEMO_SIZE - 1)];
+
+	if (m->raw != raw || m->len == 0)
+		vcpu_decode(raw, m);
+	*in = *m;
+}
+
+void vcpu_block_build(struct vcpu *v, struct vcpu_block *b, uint64_t pc,
+		      const uint8_t *host)
 {
 	uint64_t off = pc & ~MMU_PAGE_MASK;
 	unsigned n = 0;
@@ -46,7 +57,7 @@ void vcpu_block_build(struct vcpu_block *b, uint64_t pc, const uint8_t *host)
 				break;
 			memcpy(&raw, host, 4);
 		}
-		vcpu_decode(raw, &b->in[n]);
+		vcpu_decode_memo(v, raw, &b->in[n]);
 		if (ends_block((enum vcpu_op)b->in[n++].op))
 			break;
 		off += b->in[n - 1].len;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The CLINT (mtime, per-hart mtimecmp and msip) on the shared irqchip
  * struct, plus the wake-up machinery every interrupt source uses: a futex
@@ -62,14 +62,17 @@ int vcpu_irqchip_wait(struct vcpu_irqchip *c, unsigned hart, uint32_t seen,
 	return rc == -EINTR ? -EINTR : 0;
 }
 
+_Static_assert(MMU_TIMEBASE_HZ <= 1000000000ull, "timebase above 1 GHz");
+
 uint64_t vcpu_clint_host_ticks(void)
 {
 	struct timespec ts;
-	unsigned __int128 ns;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ns = (unsigned __int128)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	return (uint64_t)(ns * MMU_TIMEBASE_HZ / 1000000000u);
+	/* tv_nsec < 1e9 and the timebase <= 1 GHz: no 64-bit overflow, and
+	 * no 128-bit division on this path, which rdtime loops make hot. */
+	return (uint64_t)ts.tv_sec * MMU_TIMEBASE_HZ +
+	       (uint64_t)ts.tv_nsec * MMU_TIMEBASE_HZ / 1000000000u;
 }
 
 static uint64_t mtime_raw(const struct vcpu_irqchip *c)
@@ -81,12 +84,12 @@ static uint64_t mtime_raw(const struct vcpu_irqchip *c)
 uint64_t vcpu_clint_mtime(struct vcpu_irqchip *c)
 {
 	uint64_t t = mtime_raw(c);
-	uint64_t last = __atomic_load_n(&c->mtime_last, __ATOMIC_RELAXED);
 
-	while (t > last &&
-	       !__atomic_compare_exchange_n(&c->mtime_last, &last, t, 1,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	/* A high-water mark for vcpu_clint_attach, not a lock: harts racing
+	 * here may leave a value a few ticks below the largest read, which
+	 * the host clock (monotonic while the region lives) makes up for. */
+	if (t > __atomic_load_n(&c->mtime_last, __ATOMIC_RELAXED))
+		__atomic_store_n(&c->mtime_last, t, __ATOMIC_RELAXED);
 	return t;
 }
 

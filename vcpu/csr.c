@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The CSR file of an RV64GC hart with M, S and U modes (privileged spec
  * v1.12): access rules (privilege from csr[9:8], read-only from

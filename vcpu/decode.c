@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * vcpu_decode(): the dispatch over the per-extension decode tables.
  *

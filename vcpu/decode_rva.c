@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of the A extension (RV64): LR/SC and the AMOs, 32- and
  * 64-bit. funct5 selects the operation, aq/rl are bits 26:25 (decoded into

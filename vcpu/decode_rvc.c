@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of the C extension (RV64C with C.FLD/C.FSD/C.FLDSP/C.FSDSP)
  * and the expansion of each compressed format into the operands of the

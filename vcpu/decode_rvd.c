@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of the D extension (RV64): double-precision loads, stores,
  * fused multiply-add (fmt = 01 in bits 26:25), the OP-FP operations and the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of the F extension (RV64): single-precision loads, stores,
  * fused multiply-add (R4 format) and the OP-FP operations. The rounding

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of RV64I, Zicsr, Zifencei and the privileged instructions
  * (ECALL, EBREAK, SRET, MRET, WFI, SFENCE.VMA). FENCE and FENCE.I ignore

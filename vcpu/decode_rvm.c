@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Decode table of the M extension (RV64): multiply and divide, funct7 = 1
  * in the OP and OP-32 major opcodes.

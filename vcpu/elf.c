@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * ELF64 and raw image loading (see elf.h). The file is treated as hostile:
  * each table's offset, entry size and count, each segment's file range and

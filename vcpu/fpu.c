@@ -2,21 +2,50 @@
 /*
  * F and D arithmetic on the host's SSE unit, fixed up to RISC-V rules.
  *
- * The host computes every correctly rounded result under the guest's
- * rounding mode, loaded into MXCSR together with cleared flags; the flags
- * are read back from MXCSR. SSE and RISC-V agree on what IEEE 754 leaves
- * open (tininess is detected after rounding, UF only with NX), so the only
- * fix-ups are RISC-V's own rules: canonical NaNs instead of propagated
- * payloads, NaN boxing of singles, 2008-style min/max, saturating
- * conversions, and round-to-nearest-max-magnitude (RMM), which SSE lacks.
+ * Rounding operations (add, sub, mul, div, sqrt, fused multiply-add and
+ * double-to-single narrowing) run as single SSE instructions under MXCSR
+ * loaded with the guest's rounding mode and cleared flags; the flags are
+ * read back from MXCSR. SSE and RISC-V agree on everything IEEE 754 leaves
+ * open that matters here: tininess is detected after rounding (Intel SDM
+ * vol. 1, 11.5.2.5: "the magnitude of the rounded result ... with unbounded
+ * exponent") and, with underflow masked, UE is set only when the result is
+ * also inexact (4.9.1.5), as RISC-V requires. What remains is RISC-V's own:
  *
- * RMM is derived from two host results: round-to-nearest-even (RNE) and
- * toward zero (RTZ). They differ only where RNE rounded away from zero, in
- * which case RMM agrees with RNE; where they are equal and inexact, RMM
- * differs only on an exact tie, which is detected with an error-free
- * transformation of the operation (TwoSum, the FMA residual of a product
- * or quotient, or the exact sum in a wider format for fused ops). Square
- * roots of binary floats are never exact ties.
+ *  - every NaN result is the canonical NaN (SSE propagates payloads);
+ *  - inf * 0 + qNaN raises NV (IEEE leaves it open; x86 does not raise);
+ *  - singles are NaN-boxed, badly boxed operands read as the canonical NaN;
+ *  - round to nearest, ties to max magnitude (RMM), which SSE lacks.
+ *
+ * RMM from two host results. Let n be the result under RNE and z under
+ * RTZ. If n is exact, it is the RMM result. If n != z, RNE rounded away
+ * from zero, so the exact value lay at or beyond the midpoint and RMM
+ * rounds away too: RMM = n. If n == z and n is inexact, the exact value lay
+ * below the midpoint m between n and its successor away from zero, or on
+ * it: RMM = successor exactly when the operation's exact value equals m.
+ * That tie test (tie_exact) is done in binary128, where products of two
+ * doubles are exact, sums are exact or too far from any midpoint to be
+ * mistaken for one, quotients are at relative distance >= 2^-107 from any
+ * 54-bit midpoint unless equal (a/b - m = (a - mb)/b and a - mb is a
+ * multiple of the smaller exponent's unit) while binary128 rounds within
+ * 2^-113, and fused sums carry their exact TwoSum error. Square roots are
+ * never ties: a (p+1)-bit midpoint squares to more than p bits. The flags
+ * of n hold for the RMM result: on a tie both are inexact, neither
+ * overflows (the largest finite value is odd, so RNE already rounds its
+ * tie away), and a value on a subnormal midpoint is exact at unbounded
+ * exponent and below the normal range, so both are tiny.
+ *
+ * Compiler discipline: gcc assumes the default floating-point environment
+ * (no -frounding-math; the pragma STDC FENV_ACCESS is ignored), so it may
+ * constant-fold, move or duplicate plain C FP operations. Every operation
+ * that must see the guest's MXCSR is therefore an `asm volatile` SSE
+ * instruction, ordered with the `asm volatile` MXCSR accesses around it;
+ * the one libm call (fma) is pinned between two asm barriers on its
+ * operands and result. Everything else here works on integer bit patterns
+ * or is exact (libm rounding to integral, widening), so it is unaffected by
+ * where the compiler places it.
+ *
+ * MXCSR is left at 0x1f80 (the ABI default) after every operation, so
+ * the common case, round-to-nearest with no flag raised, costs no LDMXCSR.
  */
 #include "vcpu/fpu.h"
 
@@ -24,203 +53,371 @@
 #include <math.h>
 #include <string.h>
 
+#if !defined(__x86_64__)
+#error "vcpu/fpu.c computes on SSE and MXCSR: x86-64 hosts only"
+#endif
+
 enum { RM_RNE, RM_RTZ, RM_RDN, RM_RUP, RM_RMM, RM_DYN = 7 };
-enum arith { A_ADD, A_SUB, A_MUL, A_DIV, A_SQRT, A_MADD, A_MSUB, A_NMSUB,
-	     A_NMADD };
 
-#define CANON_NAN_S 0x7fc00000u
-#define CANON_NAN_D 0x7ff8000000000000ull
-#define BOX_HI      0xffffffff00000000ull
+/* Rounding operations done on the host. */
+enum arith { A_ADD, A_SUB, A_MUL, A_DIV, A_SQRT, A_FMA, A_NARROW };
 
-/* Keep the compiler from moving an FP operation across an MXCSR access. */
-#define FENCE_X(v) __asm__ volatile("" : "+x"(v))
+/* What an op is, for the dispatch. */
+enum kind {
+	K_NONE, K_ARITH, K_FMA, K_SQRT, K_SGNJ, K_MINMAX, K_CMP, K_CLASS,
+	K_TOINT, K_FROMINT, K_NARROW, K_WIDEN, K_MVXF, K_MVFX,
+};
 
-static const unsigned mxcsr_round[5] = {
+/* An op's kind, its variant (arith op, sign-injection kind, FMA sign
+ * flips, conversion type...), width (0 single, 1 double), rm field. */
+struct op_info {
+	uint8_t kind, arg, d, rm;
+};
+
+#define MXCSR_DEFAULT 0x1f80u
+#define BOX_HI 0xffffffff00000000ull
+
+/* Format constants, indexed by d (0 single, 1 double). */
+static const struct fpu_fmt {
+	uint64_t sign, exp, man, quiet, canon;
+	int man_bits, bias;
+} fmts[2] = {
+	{ 0x80000000u, 0x7f800000u, 0x007fffffu, 0x00400000u, 0x7fc00000u,
+	  23, 127 },
+	{ 1ull << 63, 0x7ff0000000000000ull, 0x000fffffffffffffull,
+	  0x0008000000000000ull, 0x7ff8000000000000ull, 52, 1023 },
+};
+
+static inline int is_nan(uint64_t b, int d)
+{
+	return (b & fmts[d].exp) == fmts[d].exp && (b & fmts[d].man);
+}
+
+static inline int is_snan(uint64_t b, int d)
+{
+	return is_nan(b, d) && !(b & fmts[d].quiet);
+}
+
+static inline int is_inf(uint64_t b, int d)
+{
+	return (b & ~fmts[d].sign) == fmts[d].exp;
+}
+
+static inline int is_zero(uint64_t b, int d)
+{
+	return (b & ~fmts[d].sign) == 0;
+}
+
+static inline float f32(uint64_t b)
+{
+	uint32_t v = (uint32_t)b;
+	float f;
+
+	memcpy(&f, &v, 4);
+	return f;
+}
+
+static inline double f64(uint64_t b)
+{
+	double x;
+
+	memcpy(&x, &b, 8);
+	return x;
+}
+
+static inline uint64_t bits32(float f)
+{
+	uint32_t v;
+
+	memcpy(&v, &f, 4);
+	return v;
+}
+
+static inline uint64_t bits64(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, 8);
+	return b;
+}
+
+/* An f register as an operand of width d: singles must be NaN-boxed. */
+static inline uint64_t freg(const struct vcpu_state *s, unsigned r, int d)
+{
+	uint64_t v = s->f[r];
+
+	if (d)
+		return v;
+	return (v & BOX_HI) == BOX_HI ? (uint32_t)v : fmts[0].canon;
+}
+
+static inline void set_f(struct vcpu_state *s, unsigned r, int d, uint64_t v)
+{
+	s->f[r] = d ? v : vcpu_fpu_box32((uint32_t)v);
+}
+
+static inline void set_x(struct vcpu_state *s, unsigned r, uint64_t v)
+{
+	if (r)
+		s->x[r] = v;
+}
+
+/* ---- The host SSE unit ------------------------------------------------ */
+
+#define FENCE(v) __asm__ volatile("" : "+x"(v))
+#define SSE2(insn, r, a, b) \
+	__asm__ volatile(insn " %2, %0" : "=x"(r) : "0"(a), "x"(b))
+
+static const unsigned mxcsr_rc[5] = {
 	[RM_RNE] = 0u << 13, [RM_RTZ] = 3u << 13, [RM_RDN] = 1u << 13,
 	[RM_RUP] = 2u << 13, [RM_RMM] = 0u << 13,
 };
 
-static unsigned host_begin(int rm)
+static inline unsigned mxcsr_get(void)
 {
-	unsigned old = __builtin_ia32_stmxcsr();
+	unsigned m;
 
-	__builtin_ia32_ldmxcsr((old & ~0x603fu) | mxcsr_round[rm]);
-	return old;
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return m;
 }
 
-/* Restore MXCSR and return the RISC-V flags the operation raised. */
-static unsigned host_end(unsigned old)
+static inline void mxcsr_set(unsigned m)
 {
-	unsigned x = __builtin_ia32_stmxcsr();
-	unsigned f = 0;
-
-	__builtin_ia32_ldmxcsr(old);
-	if (x & 0x01)
-		f |= VCPU_FFLAG_NV;
-	if (x & 0x04)
-		f |= VCPU_FFLAG_DZ;
-	if (x & 0x08)
-		f |= VCPU_FFLAG_OF;
-	if (x & 0x10)
-		f |= VCPU_FFLAG_UF;
-	if (x & 0x20)
-		f |= VCPU_FFLAG_NX;
-	return f;
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
 }
 
-static float f32_of(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
-static uint32_t bits32(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
-static double f64_of(uint64_t b) { double d; memcpy(&d, &b, 8); return d; }
-static uint64_t bits64(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }
-
-/* A single operand: improperly boxed values read as the canonical NaN. */
-static uint32_t unbox(uint64_t r)
+/* x86 IE, ZE, OE, UE, PE (bits 0, 2..5) as RISC-V NV, DZ, OF, UF, NX;
+ * DE (denormal operand) has no RISC-V counterpart. */
+static inline unsigned x86_flags(unsigned m)
 {
-	return (r & BOX_HI) == BOX_HI ? (uint32_t)r : CANON_NAN_S;
+	return ((m & 0x01u) << 4) | ((m >> 2 & 1u) << 3) |
+	       ((m >> 3 & 1u) << 2) | ((m >> 4 & 1u) << 1) | (m >> 5 & 1u);
 }
 
-static int snan32(uint32_t b)
+static inline uint64_t sse_single(int op, uint64_t a, uint64_t b, uint64_t c)
 {
-	return (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) &&
-	       !(b & 0x00400000u);
+	float x = f32(a), y = f32(b), z = f32(c), r;
+	double w = f64(a);
+
+	switch (op) {
+	case A_ADD: SSE2("addss", r, x, y); break;
+	case A_SUB: SSE2("subss", r, x, y); break;
+	case A_MUL: SSE2("mulss", r, x, y); break;
+	case A_DIV: SSE2("divss", r, x, y); break;
+	case A_SQRT: __asm__ volatile("sqrtss %1, %0" : "=x"(r) : "x"(x)); break;
+	case A_NARROW:
+		__asm__ volatile("cvtsd2ss %1, %0" : "=x"(r) : "x"(w));
+		break;
+	default:
+		FENCE(x); FENCE(y); FENCE(z);
+		r = fmaf(x, y, z);
+		FENCE(r);
+		break;
+	}
+	return bits32(r);
 }
 
-static int snan64(uint64_t b)
+static inline uint64_t sse_double(int op, uint64_t a, uint64_t b, uint64_t c)
 {
-	return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull &&
-	       (b & 0x000fffffffffffffull) && !(b & 0x0008000000000000ull);
+	double x = f64(a), y = f64(b), z = f64(c), r;
+
+	switch (op) {
+	case A_ADD: SSE2("addsd", r, x, y); break;
+	case A_SUB: SSE2("subsd", r, x, y); break;
+	case A_MUL: SSE2("mulsd", r, x, y); break;
+	case A_DIV: SSE2("divsd", r, x, y); break;
+	case A_SQRT: __asm__ volatile("sqrtsd %1, %0" : "=x"(r) : "x"(x)); break;
+	default:
+		FENCE(x); FENCE(y); FENCE(z);
+		r = fma(x, y, z);
+		FENCE(r);
+		break;
+	}
+	return bits64(r);
 }
 
 /*
- * The arithmetic operations and their RMM tie tests, written once for
- * both widths. T is the type, F the libm suffix, W a wider type in which
- * the single-width fused sum is exact up to an error term.
+ * @op on raw operands a, b, c under host rounding mode @rm (not RMM),
+ * giving a result of width @d; the exceptions raised go to *fl.
  */
-#define FPU_ARITH(T, F, W, NAME)                                             \
-static T NAME##_op(int op, T a, T b, T c)                                    \
-{                                                                            \
-	switch (op) {                                                        \
-	case A_ADD: return a + b;                                            \
-	case A_SUB: return a - b;                                            \
-	case A_MUL: return a * b;                                            \
-	case A_DIV: return a / b;                                            \
-	case A_SQRT: return sqrt##F(a);                                      \
-	case A_MADD: return fma##F(a, b, c);                                 \
-	case A_MSUB: return fma##F(a, b, -c);                                \
-	case A_NMSUB: return fma##F(-a, b, c);                               \
-	default: return fma##F(-a, b, -c);                                   \
-	}                                                                    \
-}                                                                            \
-static T NAME##_run(int op, T a, T b, T c, int rm, unsigned *fl)             \
-{                                                                            \
-	unsigned old = host_begin(rm);                                       \
-	T r;                                                                 \
-	FENCE_X(a); FENCE_X(b); FENCE_X(c);                                  \
-	r = NAME##_op(op, a, b, c);                                          \
-	FENCE_X(r);                                                          \
-	*fl = host_end(old);                                                 \
-	return r;                                                            \
-}                                                                            \
-/* Is the exact result of @op the midpoint @mid (in W) of two T values?  \
- * Sums, products and quotients of T are exact in W, or (sums with a     \
- * large exponent gap) too far from any midpoint to be mistaken for one; \
- * fused sums carry their TwoSum error term. */                          \
-static int NAME##_tie(int op, T a, T b, T c, W mid)                          \
-{                                                                            \
-	W p, cc, sum, err;                                                   \
-	switch (op) {                                                        \
-	case A_ADD: return (W)a + (W)b == mid;                               \
-	case A_SUB: return (W)a - (W)b == mid;                               \
-	case A_MUL: return (W)a * (W)b == mid;                               \
-	case A_DIV: return (W)a / (W)b == mid;                               \
-	case A_SQRT: return 0;                                               \
-	default:                                                             \
-		p = (W)a * (W)b;                                             \
-		if (op == A_NMSUB || op == A_NMADD)                          \
-			p = -p;                                              \
-		cc = (op == A_MSUB || op == A_NMADD) ? -(W)c : (W)c;         \
-		sum = p + cc;                                                \
-		err = (p - (sum - (sum - p))) + (cc - (sum - p));            \
-		return (sum - mid) + err == 0;                               \
-	}                                                                    \
-}                                                                            \
-static T NAME##_arith(int op, T a, T b, T c, int rm, unsigned *fl)          \
-{                                                                            \
-	T r = NAME##_run(op, a, b, c, rm == RM_RMM ? RM_RNE : rm, fl), r1;   \
-	unsigned f1;                                                         \
-	if (rm != RM_RMM || !(*fl & VCPU_FFLAG_NX) || isinf(r) || isnan(r))  \
-		return r;                                                    \
-	r1 = NAME##_run(op, a, b, c, RM_RTZ, &f1);                           \
-	if (r1 == r && signbit(r1) == signbit(r)) {                          \
-		T away = nextafter##F(r, copysign##F((T)INFINITY, r));       \
-		W mid = (W)r + ((W)away - (W)r) / 2;                         \
-		if (NAME##_tie(op, a, b, c, mid))                            \
-			r = away;                                            \
-	}                                                                    \
-	return r;                                                            \
+static uint64_t host_op(int op, int d, uint64_t a, uint64_t b, uint64_t c,
+			int rm, unsigned *fl)
+{
+	unsigned want = MXCSR_DEFAULT | mxcsr_rc[rm], m;
+	uint64_t r;
+
+	if (mxcsr_get() != want)
+		mxcsr_set(want);
+	r = d ? sse_double(op, a, b, c) : sse_single(op, a, b, c);
+	m = mxcsr_get();
+	if (m != MXCSR_DEFAULT)
+		mxcsr_set(MXCSR_DEFAULT);
+	*fl = x86_flags(m);
+	return r;
 }
 
-FPU_ARITH(float, f, double, s32)
-FPU_ARITH(double, , __float128, s64)
+/* ---- RMM ---------------------------------------------------------------- */
 
-/* Map an arithmetic opcode to its operation and width (0 none, 1 S, 2 D). */
-static int arith_of(unsigned op, int *width)
+typedef __float128 quad;
+
+/* A value of width @d as binary128: exact. */
+static quad to_quad(uint64_t b, int d)
 {
-	static const struct { uint16_t s, d; } map[] = {
-		[A_ADD] = { VCPU_OP_FADD_S, VCPU_OP_FADD_D },
-		[A_SUB] = { VCPU_OP_FSUB_S, VCPU_OP_FSUB_D },
-		[A_MUL] = { VCPU_OP_FMUL_S, VCPU_OP_FMUL_D },
-		[A_DIV] = { VCPU_OP_FDIV_S, VCPU_OP_FDIV_D },
-		[A_SQRT] = { VCPU_OP_FSQRT_S, VCPU_OP_FSQRT_D },
-		[A_MADD] = { VCPU_OP_FMADD_S, VCPU_OP_FMADD_D },
-		[A_MSUB] = { VCPU_OP_FMSUB_S, VCPU_OP_FMSUB_D },
-		[A_NMSUB] = { VCPU_OP_FNMSUB_S, VCPU_OP_FNMSUB_D },
-		[A_NMADD] = { VCPU_OP_FNMADD_S, VCPU_OP_FNMADD_D },
-	};
-
-	for (int i = 0; i < (int)(sizeof(map) / sizeof(map[0])); i++) {
-		if (op == map[i].s || op == map[i].d) {
-			*width = op == map[i].s ? 1 : 2;
-			return i;
-		}
-	}
-	*width = 0;
-	return -1;
+	return d ? (quad)f64(b) : (quad)f32(b);
 }
 
-/* RISC-V raises NV for inf * 0 even when the addend is a quiet NaN; the
- * host need not. */
-static int inf_times_zero(double a, double b)
+/*
+ * Is the exact value of @op on a, b, c (width @din) equal to @mid? Runs in
+ * round-to-nearest (MXCSR is at its default), which TwoSum needs.
+ */
+static int tie_exact(int op, int din, uint64_t a, uint64_t b, uint64_t c,
+		     quad mid)
 {
-	return (isinf(a) && b == 0) || (a == 0 && isinf(b));
-}
+	quad x = to_quad(a, din), y = to_quad(b, din), z = to_quad(c, din);
+	quad sum, bv, err;
 
-static void exec_arith(struct vcpu_state *s, const struct vcpu_insn *in,
-		       int aop, int width, int rm, unsigned *fl)
-{
-	if (width == 1) {
-		float a = f32_of(unbox(s->f[in->rs1]));
-		float b = f32_of(unbox(s->f[in->rs2]));
-		float c = f32_of(unbox(s->f[in->rs3]));
-		float r = s32_arith(aop, a, b, c, rm, fl);
-
-		if (aop >= A_MADD && inf_times_zero(a, b))
-			*fl |= VCPU_FFLAG_NV;
-		s->f[in->rd] = vcpu_fpu_box32(isnan(r) ? CANON_NAN_S : bits32(r));
-	} else {
-		double a = f64_of(s->f[in->rs1]);
-		double b = f64_of(s->f[in->rs2]);
-		double c = f64_of(s->f[in->rs3]);
-		double r = s64_arith(aop, a, b, c, rm, fl);
-
-		if (aop >= A_MADD && inf_times_zero(a, b))
-			*fl |= VCPU_FFLAG_NV;
-		s->f[in->rd] = isnan(r) ? CANON_NAN_D : bits64(r);
+	FENCE(mid);
+	switch (op) {
+	case A_ADD: return x + y == mid;
+	case A_SUB: return x - y == mid;
+	case A_MUL: return x * y == mid;
+	case A_DIV: return x / y == mid;
+	case A_NARROW: return x == mid;
+	case A_FMA:
+		x *= y;
+		sum = x + z;
+		bv = sum - x;
+		err = (x - (sum - bv)) + (z - bv);
+		/* sum - mid is exact when sum is near mid (Sterbenz); when it
+		 * is not, it is far larger than err. */
+		return (sum - mid) + err == 0;
+	default:
+		return 0;
 	}
 }
 
-/* Round @x to an integral value in mode @rm; exact, touches no flags. */
-static double round_int(double x, int rm)
+/* The RMM result from the RNE result @n (finite, inexact), see above. */
+static uint64_t rmm_fix(int op, int d, int din, uint64_t a, uint64_t b,
+			uint64_t c, uint64_t n)
+{
+	unsigned fl;
+	uint64_t away = n + 1;    /* next magnitude, same sign */
+	quad mid;
+
+	if (op == A_SQRT || host_op(op, d, a, b, c, RM_RTZ, &fl) != n)
+		return n;
+	mid = (to_quad(n, d) + to_quad(away, d)) / 2;
+	return tie_exact(op, din, a, b, c, mid) ? away : n;
+}
+
+/*
+ * A rounding operation with RISC-V's results: @op on operands of width
+ * @din giving width @d, in guest rounding mode @rm; flags ORed into *fl.
+ */
+static uint64_t rv_arith(int op, int d, int din, uint64_t a, uint64_t b,
+			 uint64_t c, int rm, unsigned *fl)
+{
+	unsigned f;
+	uint64_t r = host_op(op, d, a, b, c, rm == RM_RMM ? RM_RNE : rm, &f);
+
+	if (is_nan(r, d))
+		r = fmts[d].canon;
+	else if (rm == RM_RMM && (f & VCPU_FFLAG_NX) && !is_inf(r, d))
+		r = rmm_fix(op, d, din, a, b, c, r);
+	*fl |= f;
+	return r;
+}
+
+/* ---- Operations ------------------------------------------------------- */
+
+/* FMADD/FMSUB/FNMSUB/FNMADD as fma(+-a, b, +-c): @flip bit 0 negates the
+ * product, bit 1 the addend; negating an operand is exact, so the single
+ * rounding happens on exactly the value the spec names. */
+static void op_fma(struct vcpu_state *s, const struct vcpu_insn *in, int d,
+		   int flip, int rm, unsigned *fl)
+{
+	uint64_t a = freg(s, in->rs1, d), b = freg(s, in->rs2, d);
+	uint64_t c = freg(s, in->rs3, d);
+
+	if ((is_inf(a, d) && is_zero(b, d)) || (is_zero(a, d) && is_inf(b, d)))
+		*fl |= VCPU_FFLAG_NV;
+	if (flip & 1)
+		a ^= fmts[d].sign;
+	if (flip & 2)
+		c ^= fmts[d].sign;
+	set_f(s, in->rd, d, rv_arith(A_FMA, d, d, a, b, c, rm, fl));
+}
+
+/* FSGNJ (kind 0), FSGNJN (1), FSGNJX (2): bit operations, no flags. */
+static uint64_t sign_inject(uint64_t a, uint64_t b, int d, int kind)
+{
+	uint64_t sign = fmts[d].sign;
+	uint64_t sb = kind == 0 ? b : kind == 1 ? ~b : a ^ b;
+
+	return (a & ~sign) | (sb & sign);
+}
+
+/* A totally ordered integer key of a non-NaN value: -0 and +0 equal. */
+static inline int64_t order_key(uint64_t b, int d)
+{
+	int64_t mag = (int64_t)(b & ~fmts[d].sign);
+
+	return b & fmts[d].sign ? -mag : mag;
+}
+
+/* FMIN/FMAX: minimumNumber/maximumNumber of the 2.2 spec; -0 < +0. */
+static uint64_t min_max(uint64_t a, uint64_t b, int d, int is_max,
+			unsigned *fl)
+{
+	int64_t ka, kb;
+
+	if (is_snan(a, d) || is_snan(b, d))
+		*fl |= VCPU_FFLAG_NV;
+	if (is_nan(a, d))
+		return is_nan(b, d) ? fmts[d].canon : b;
+	if (is_nan(b, d))
+		return a;
+	ka = order_key(a, d);
+	kb = order_key(b, d);
+	if (ka == kb)    /* equal, or zeros of either sign */
+		return (!!(a & fmts[d].sign) ^ is_max) ? a : b;
+	return (ka < kb) ^ is_max ? a : b;
+}
+
+/* FEQ (kind 2, quiet), FLT (1) and FLE (0), signalling: the funct3. */
+static uint64_t compare(uint64_t a, uint64_t b, int d, int kind, unsigned *fl)
+{
+	int64_t ka, kb;
+
+	if (is_nan(a, d) || is_nan(b, d)) {
+		if (kind != 2 || is_snan(a, d) || is_snan(b, d))
+			*fl |= VCPU_FFLAG_NV;
+		return 0;
+	}
+	ka = order_key(a, d);
+	kb = order_key(b, d);
+	return kind == 2 ? ka == kb : kind == 1 ? ka < kb : ka <= kb;
+}
+
+/* FCLASS: one of ten bits. */
+static uint64_t classify(uint64_t b, int d)
+{
+	const struct fpu_fmt *f = &fmts[d];
+	int neg = !!(b & f->sign);
+
+	if (is_nan(b, d))
+		return is_snan(b, d) ? 1u << 8 : 1u << 9;
+	if (is_inf(b, d))
+		return neg ? 1u << 0 : 1u << 7;
+	if (is_zero(b, d))
+		return neg ? 1u << 3 : 1u << 4;
+	if (!(b & f->exp))
+		return neg ? 1u << 2 : 1u << 5;
+	return neg ? 1u << 1 : 1u << 6;
+}
+
+/* Round @x to an integral value in mode @rm: exact. */
+static double round_integral(double x, int rm)
 {
 	switch (rm) {
 	case RM_RNE: return roundeven(x);
@@ -232,332 +429,223 @@ static double round_int(double x, int rm)
 }
 
 /*
- * Float to integer of @bits (32 or 64), saturating as RISC-V specifies:
- * NaN and too-large values give the maximum, too-small the minimum, with
- * NV; an inexact in-range result raises NX. W results are sign-extended.
+ * FCVT.{W,WU,L,LU}: @type is 0 W, 1 WU, 2 L, 3 LU (the rs2 field).
+ * Out-of-range results, infinities and NaNs saturate with NV alone (NaN
+ * and too-large to the maximum); an in-range inexact result raises NX.
+ * A negative value that rounds to zero is in range for the unsigned ones.
+ * W and WU results are sign-extended from 32 bits.
  */
-static uint64_t to_int(double x, int rm, int bits, int is_signed,
-		       unsigned *fl)
+static uint64_t to_int(uint64_t b, int d, int type, int rm, unsigned *fl)
 {
+	int is_signed = !(type & 1), bits = type & 2 ? 64 : 32;
 	double lo = is_signed ? -ldexp(1, bits - 1) : 0;
 	double hi = ldexp(1, is_signed ? bits - 1 : bits);  /* exclusive */
-	uint64_t max = is_signed ? (1ull << (bits - 1)) - 1 :
-			 (bits == 64 ? ~0ull : (1ull << bits) - 1);
-	uint64_t min = is_signed ? (uint64_t)-(int64_t)(max) - 1 : 0;
-	double r;
+	uint64_t max = (is_signed ? ~0ull >> 1 : ~0ull) >> (64 - bits);
 	uint64_t v;
+	double x, r;
 
-	if (isnan(x)) {
+	if (is_nan(b, d)) {
 		*fl |= VCPU_FFLAG_NV;
 		v = max;
-	} else if ((r = round_int(x, rm)) >= hi) {
-		*fl |= VCPU_FFLAG_NV;
-		v = max;
-	} else if (r < lo) {
-		*fl |= VCPU_FFLAG_NV;
-		v = min;
 	} else {
-		if (r != x)
-			*fl |= VCPU_FFLAG_NX;
-		v = is_signed ? (uint64_t)(int64_t)r : (uint64_t)r;
+		x = d ? f64(b) : (double)f32(b);
+		r = round_integral(x, rm);
+		if (r >= hi || r < lo) {
+			*fl |= VCPU_FFLAG_NV;
+			v = r >= hi ? max : is_signed ? ~max : 0;
+		} else {
+			if (r != x)
+				*fl |= VCPU_FFLAG_NX;
+			v = is_signed ? (uint64_t)(int64_t)r : (uint64_t)r;
+		}
 	}
 	return bits == 32 ? (uint64_t)(int64_t)(int32_t)(uint32_t)v : v;
 }
 
-/* Integer @v (signed if @is_signed) to float (width 1) or double (2). */
-static uint64_t from_int_rm(uint64_t v, int is_signed, int width, int rm,
-			    unsigned *fl)
+/* Does rounding away from the truncated magnitude win? @odd: truncated
+ * magnitude's last bit; @rem, @half: discarded bits and half an ulp. */
+static int round_up(int rm, int neg, int odd, uint64_t rem, uint64_t half)
 {
-	unsigned old = host_begin(rm);
-	double d = 0;
-	float f = 0;
+	switch (rm) {
+	case RM_RNE: return rem > half || (rem == half && odd);
+	case RM_RTZ: return 0;
+	case RM_RDN: return neg;
+	case RM_RUP: return !neg;
+	default: return rem >= half;
+	}
+}
 
-	if (width == 1) {
-		f = is_signed ? (float)(int64_t)v : (float)v;
-		FENCE_X(f);
+/*
+ * FCVT.{S,D}.{W,WU,L,LU}, in integer arithmetic: the magnitude @m with
+ * sign @neg rounded to width @d in mode @rm. Only NX can arise (2^64 is
+ * far below the single range's top); zero converts to +0.
+ */
+static uint64_t from_int(uint64_t m, int neg, int d, int rm, unsigned *fl)
+{
+	const struct fpu_fmt *f = &fmts[d];
+	int p = f->man_bits + 1, e, sh;
+	uint64_t sig = m, rem, half;
+
+	if (!m)
+		return 0;
+	e = 63 - __builtin_clzll(m);
+	if (e < p) {
+		sig <<= p - 1 - e;
 	} else {
-		d = is_signed ? (double)(int64_t)v : (double)v;
-		FENCE_X(d);
+		sh = e - p + 1;
+		sig = m >> sh;
+		rem = m & ((1ull << sh) - 1);
+		half = 1ull << (sh - 1);
+		if (rem) {
+			*fl |= VCPU_FFLAG_NX;
+			sig += round_up(rm, neg, (int)(sig & 1), rem, half);
+			if (sig >> p) {
+				sig >>= 1;
+				e++;
+			}
+		}
 	}
-	*fl = host_end(old);
-	return width == 1 ? bits32(f) : bits64(d);
+	return (neg ? f->sign : 0) | (uint64_t)(e + f->bias) << f->man_bits |
+	       (sig & f->man);
 }
 
-static uint64_t from_int(uint64_t v, int is_signed, int width, int rm,
-			 unsigned *fl)
+/* The integer source of FCVT.{S,D}.@type as sign and magnitude. */
+static uint64_t int_source(uint64_t x, int type, int *neg)
 {
-	uint64_t r = from_int_rm(v, is_signed, width, rm == RM_RMM ? RM_RNE : rm,
-				 fl);
-	unsigned f1;
-	__int128 exact = is_signed ? (__int128)(int64_t)v : (__int128)v;
-	__int128 lo, hi;
+	int64_t v = type == 0 ? (int32_t)(uint32_t)x : (int64_t)x;
 
-	if (rm != RM_RMM || !(*fl & VCPU_FFLAG_NX) ||
-	    from_int_rm(v, is_signed, width, RM_RTZ, &f1) != r)
-		return r;
-	/* RNE went toward zero: move away on an exact tie. */
-	if (width == 1) {
-		float a = f32_of((uint32_t)r);
-		float b = nextafterf(a, copysignf(INFINITY, a));
-
-		lo = (__int128)a;
-		hi = (__int128)b;
-		if (2 * (exact - lo) == hi - lo)
-			return bits32(b);
-	} else {
-		double a = f64_of(r);
-		double b = nextafter(a, copysign(INFINITY, a));
-
-		lo = (__int128)a;
-		hi = (__int128)b;
-		if (2 * (exact - lo) == hi - lo)
-			return bits64(b);
+	switch (type) {
+	case 0: case 2:
+		*neg = v < 0;
+		return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	case 1:
+		*neg = 0;
+		return (uint32_t)x;
+	default:
+		*neg = 0;
+		return x;
 	}
-	return r;
 }
 
-/* Double to single with rounding mode @rm; NaNs become canonical. */
-static uint32_t narrow(uint64_t db, int rm, unsigned *fl)
+/* FCVT.D.S: exact; NaNs become canonical, sNaN raising NV. */
+static uint64_t widen(uint64_t b, unsigned *fl)
 {
-	double d = f64_of(db);
-	unsigned old, f1;
-	float r, r1;
-
-	if (isnan(d)) {
-		*fl = snan64(db) ? VCPU_FFLAG_NV : 0;
-		return CANON_NAN_S;
-	}
-	old = host_begin(rm == RM_RMM ? RM_RNE : rm);
-	FENCE_X(d);
-	r = (float)d;
-	FENCE_X(r);
-	*fl = host_end(old);
-	if (rm != RM_RMM || !(*fl & VCPU_FFLAG_NX) || isinf(r))
-		return bits32(r);
-	old = host_begin(RM_RTZ);
-	r1 = (float)d;
-	FENCE_X(r1);
-	f1 = host_end(old);
-	(void)f1;
-	if (r1 == r) {
-		float away = nextafterf(r, copysignf(INFINITY, r));
-
-		if ((double)r + ((double)away - (double)r) / 2 == d)
-			return bits32(away);
-	}
-	return bits32(r);
-}
-
-/* The ten FCLASS classes, from the operand's bits. */
-static uint64_t classify(uint64_t b, int width)
-{
-	int neg = width == 1 ? (int)(b >> 31) & 1 : (int)(b >> 63);
-	uint64_t exp = width == 1 ? (b >> 23) & 0xff : (b >> 52) & 0x7ff;
-	uint64_t man = width == 1 ? b & 0x7fffff : b & 0xfffffffffffffull;
-	uint64_t emax = width == 1 ? 0xff : 0x7ff;
-	int snan = width == 1 ? snan32((uint32_t)b) : snan64(b);
-
-	if (exp == emax && man)
-		return snan ? 1u << 8 : 1u << 9;
-	if (exp == emax)
-		return neg ? 1u << 0 : 1u << 7;
-	if (exp == 0 && man == 0)
-		return neg ? 1u << 3 : 1u << 4;
-	if (exp == 0)
-		return neg ? 1u << 2 : 1u << 5;
-	return neg ? 1u << 1 : 1u << 6;
-}
-
-/* An operand as a double (singles widen exactly) and its sNaN-ness. */
-static double operand(const struct vcpu_state *s, unsigned reg, int width,
-		      int *snan)
-{
-	if (width == 1) {
-		uint32_t b = unbox(s->f[reg]);
-
-		*snan = snan32(b);
-		return f32_of(b);
-	}
-	*snan = snan64(s->f[reg]);
-	return f64_of(s->f[reg]);
-}
-
-/* FMIN/FMAX (IEEE 754-2008 minNum/maxNum as amended by RISC-V 2.2). */
-static uint64_t minmax(const struct vcpu_state *s, const struct vcpu_insn *in,
-		       int width, int is_max, unsigned *fl)
-{
-	int sa, sb;
-	double a = operand(s, in->rs1, width, &sa);
-	double b = operand(s, in->rs2, width, &sb);
-	uint64_t ra = width == 1 ? unbox(s->f[in->rs1]) : s->f[in->rs1];
-	uint64_t rb = width == 1 ? unbox(s->f[in->rs2]) : s->f[in->rs2];
-	int pick_a;
-
-	if (sa || sb)
+	if (!is_nan(b, 0))
+		return bits64((double)f32(b));
+	if (is_snan(b, 0))
 		*fl |= VCPU_FFLAG_NV;
-	if (isnan(a) && isnan(b))
-		return width == 1 ? CANON_NAN_S : CANON_NAN_D;
-	if (isnan(a) || isnan(b))
-		return isnan(a) ? rb : ra;
-	if (a == b)  /* equal values: only zeros' signs can differ */
-		pick_a = is_max ? !signbit(a) : !!signbit(a);
-	else
-		pick_a = is_max ? a > b : a < b;
-	return pick_a ? ra : rb;
+	return fmts[1].canon;
 }
 
-/* FEQ (quiet), FLT and FLE (signalling). */
-static uint64_t compare(const struct vcpu_state *s, const struct vcpu_insn *in,
-			int width, int kind, unsigned *fl)
-{
-	int sa, sb;
-	double a = operand(s, in->rs1, width, &sa);
-	double b = operand(s, in->rs2, width, &sb);
+/* ---- Dispatch ----------------------------------------------------------- */
 
-	if (isnan(a) || isnan(b)) {
-		if (kind != 0 || sa || sb)
-			*fl |= VCPU_FFLAG_NV;
-		return 0;
-	}
-	return kind == 0 ? a == b : kind == 1 ? a < b : a <= b;
+#define OP(name, k, a, dd, r) \
+	[VCPU_OP_##name] = { K_##k, (a), (dd), (r) }
+#define OPSD(name, k, a, r) OP(name##_S, k, a, 0, r), OP(name##_D, k, a, 1, r)
+
+static const struct op_info op_table[VCPU_OP__COUNT] = {
+	OPSD(FADD, ARITH, A_ADD, 1), OPSD(FSUB, ARITH, A_SUB, 1),
+	OPSD(FMUL, ARITH, A_MUL, 1), OPSD(FDIV, ARITH, A_DIV, 1),
+	OPSD(FSQRT, SQRT, A_SQRT, 1),
+	OPSD(FMADD, FMA, 0, 1), OPSD(FNMSUB, FMA, 1, 1),
+	OPSD(FMSUB, FMA, 2, 1), OPSD(FNMADD, FMA, 3, 1),
+	OPSD(FSGNJ, SGNJ, 0, 0), OPSD(FSGNJN, SGNJ, 1, 0),
+	OPSD(FSGNJX, SGNJ, 2, 0),
+	OPSD(FMIN, MINMAX, 0, 0), OPSD(FMAX, MINMAX, 1, 0),
+	OPSD(FLE, CMP, 0, 0), OPSD(FLT, CMP, 1, 0), OPSD(FEQ, CMP, 2, 0),
+	OPSD(FCLASS, CLASS, 0, 0),
+	OP(FCVT_W_S, TOINT, 0, 0, 1), OP(FCVT_WU_S, TOINT, 1, 0, 1),
+	OP(FCVT_L_S, TOINT, 2, 0, 1), OP(FCVT_LU_S, TOINT, 3, 0, 1),
+	OP(FCVT_W_D, TOINT, 0, 1, 1), OP(FCVT_WU_D, TOINT, 1, 1, 1),
+	OP(FCVT_L_D, TOINT, 2, 1, 1), OP(FCVT_LU_D, TOINT, 3, 1, 1),
+	OP(FCVT_S_W, FROMINT, 0, 0, 1), OP(FCVT_S_WU, FROMINT, 1, 0, 1),
+	OP(FCVT_S_L, FROMINT, 2, 0, 1), OP(FCVT_S_LU, FROMINT, 3, 0, 1),
+	OP(FCVT_D_W, FROMINT, 0, 1, 1), OP(FCVT_D_WU, FROMINT, 1, 1, 1),
+	OP(FCVT_D_L, FROMINT, 2, 1, 1), OP(FCVT_D_LU, FROMINT, 3, 1, 1),
+	OP(FCVT_S_D, NARROW, A_NARROW, 0, 1), OP(FCVT_D_S, WIDEN, 0, 1, 1),
+	OP(FMV_X_W, MVXF, 0, 0, 0), OP(FMV_X_D, MVXF, 0, 1, 0),
+	OP(FMV_W_X, MVFX, 0, 0, 0), OP(FMV_D_X, MVFX, 0, 1, 0),
+};
+
+int vcpu_fpu_op_has_rm(enum vcpu_op op)
+{
+	return (unsigned)op < VCPU_OP__COUNT && op_table[op].rm;
 }
 
-/* FSGNJ, FSGNJN, FSGNJX on raw bits. */
-static uint64_t sign_inject(const struct vcpu_state *s,
-			    const struct vcpu_insn *in, int width, int kind)
+/* The ops that write f[rd] from f registers. */
+static void exec_f(struct vcpu_state *s, const struct vcpu_insn *in,
+		   const struct op_info *oi, int rm, unsigned *fl)
 {
-	uint64_t sign = width == 1 ? 1ull << 31 : 1ull << 63;
-	uint64_t a = width == 1 ? unbox(s->f[in->rs1]) : s->f[in->rs1];
-	uint64_t b = width == 1 ? unbox(s->f[in->rs2]) : s->f[in->rs2];
-	uint64_t sb = kind == 0 ? b & sign : kind == 1 ? ~b & sign :
-		      (a ^ b) & sign;
-	uint64_t r = (a & ~sign) | sb;
+	int d = oi->d;
+	uint64_t a = freg(s, in->rs1, d), b = freg(s, in->rs2, d), r;
 
-	return width == 1 ? vcpu_fpu_box32((uint32_t)r) : r;
-}
-
-static void set_x(struct vcpu_state *s, unsigned rd, uint64_t v)
-{
-	if (rd)
-		s->x[rd] = v;
-}
-
-/* Conversions, moves, compares and classification: everything that is
- * not plain arithmetic. Returns -EINVAL for an op this unit does not own. */
-static int exec_other(struct vcpu_state *s, const struct vcpu_insn *in,
-		      int rm, unsigned *fl)
-{
-	uint64_t *fd = &s->f[in->rd];
-	uint64_t x1 = s->x[in->rs1];
-	int sn;
-
-	switch (in->op) {
-	case VCPU_OP_FCVT_W_S: case VCPU_OP_FCVT_WU_S:
-	case VCPU_OP_FCVT_L_S: case VCPU_OP_FCVT_LU_S:
-	case VCPU_OP_FCVT_W_D: case VCPU_OP_FCVT_WU_D:
-	case VCPU_OP_FCVT_L_D: case VCPU_OP_FCVT_LU_D: {
-		int d = in->op >= VCPU_OP_FCVT_W_D;
-		int k = in->op - (d ? VCPU_OP_FCVT_W_D : VCPU_OP_FCVT_W_S);
-		double v = operand(s, in->rs1, d ? 2 : 1, &sn);
-
-		set_x(s, in->rd, to_int(v, rm, k < 2 ? 32 : 64, !(k & 1), fl));
-		return 0;
-	}
-	case VCPU_OP_FCVT_S_W: *fd = vcpu_fpu_box32((uint32_t)from_int(
-		(uint64_t)(int64_t)(int32_t)x1, 1, 1, rm, fl)); return 0;
-	case VCPU_OP_FCVT_S_WU: *fd = vcpu_fpu_box32((uint32_t)from_int(
-		(uint32_t)x1, 0, 1, rm, fl)); return 0;
-	case VCPU_OP_FCVT_S_L: *fd = vcpu_fpu_box32((uint32_t)from_int(
-		x1, 1, 1, rm, fl)); return 0;
-	case VCPU_OP_FCVT_S_LU: *fd = vcpu_fpu_box32((uint32_t)from_int(
-		x1, 0, 1, rm, fl)); return 0;
-	case VCPU_OP_FCVT_D_W:
-		*fd = from_int((uint64_t)(int64_t)(int32_t)x1, 1, 2, rm, fl);
-		return 0;
-	case VCPU_OP_FCVT_D_WU: *fd = from_int((uint32_t)x1, 0, 2, rm, fl);
-		return 0;
-	case VCPU_OP_FCVT_D_L: *fd = from_int(x1, 1, 2, rm, fl); return 0;
-	case VCPU_OP_FCVT_D_LU: *fd = from_int(x1, 0, 2, rm, fl); return 0;
-	case VCPU_OP_FCVT_S_D:
-		*fd = vcpu_fpu_box32(narrow(s->f[in->rs1], rm, fl));
-		return 0;
-	case VCPU_OP_FCVT_D_S: {
-		double v = operand(s, in->rs1, 1, &sn);
-
-		if (sn)
-			*fl |= VCPU_FFLAG_NV;
-		*fd = isnan(v) ? CANON_NAN_D : bits64(v);
-		return 0;
-	}
-	case VCPU_OP_FMV_X_W:
-		set_x(s, in->rd, (uint64_t)(int64_t)(int32_t)s->f[in->rs1]);
-		return 0;
-	case VCPU_OP_FMV_W_X: *fd = vcpu_fpu_box32((uint32_t)x1); return 0;
-	case VCPU_OP_FMV_X_D: set_x(s, in->rd, s->f[in->rs1]); return 0;
-	case VCPU_OP_FMV_D_X: *fd = x1; return 0;
+	switch (oi->kind) {
+	case K_ARITH:
+	case K_SQRT:
+		r = rv_arith(oi->arg, d, d, a, b, 0, rm, fl);
+		break;
+	case K_SGNJ:
+		r = sign_inject(a, b, d, oi->arg);
+		break;
+	case K_MINMAX:
+		r = min_max(a, b, d, oi->arg, fl);
+		break;
+	case K_NARROW:
+		r = rv_arith(A_NARROW, 0, 1, s->f[in->rs1], 0, 0, rm, fl);
+		break;
 	default:
-		return -EINVAL;
+		r = widen(freg(s, in->rs1, 0), fl);
+		break;
 	}
-}
-
-/* Ops whose encoding has no rounding-mode field. */
-static int exec_fixed(struct vcpu_state *s, const struct vcpu_insn *in,
-		      unsigned *fl)
-{
-	int w = 1;
-	uint64_t r;
-
-	switch (in->op) {
-	case VCPU_OP_FSGNJ_D: case VCPU_OP_FSGNJN_D: case VCPU_OP_FSGNJX_D:
-		w = 2;
-		/* fall through */
-	case VCPU_OP_FSGNJ_S: case VCPU_OP_FSGNJN_S: case VCPU_OP_FSGNJX_S:
-		s->f[in->rd] = sign_inject(s, in, w, in->op -
-			(w == 2 ? VCPU_OP_FSGNJ_D : VCPU_OP_FSGNJ_S));
-		return 0;
-	case VCPU_OP_FMIN_D: case VCPU_OP_FMAX_D:
-		w = 2;
-		/* fall through */
-	case VCPU_OP_FMIN_S: case VCPU_OP_FMAX_S:
-		r = minmax(s, in, w, in->op == VCPU_OP_FMAX_S ||
-			   in->op == VCPU_OP_FMAX_D, fl);
-		s->f[in->rd] = w == 1 ? vcpu_fpu_box32((uint32_t)r) : r;
-		return 0;
-	case VCPU_OP_FEQ_D: case VCPU_OP_FLT_D: case VCPU_OP_FLE_D:
-		w = 2;
-		/* fall through */
-	case VCPU_OP_FEQ_S: case VCPU_OP_FLT_S: case VCPU_OP_FLE_S:
-		set_x(s, in->rd, compare(s, in, w, in->op -
-			(w == 2 ? VCPU_OP_FEQ_D : VCPU_OP_FEQ_S), fl));
-		return 0;
-	case VCPU_OP_FCLASS_S:
-		set_x(s, in->rd, classify(unbox(s->f[in->rs1]), 1));
-		return 0;
-	case VCPU_OP_FCLASS_D:
-		set_x(s, in->rd, classify(s->f[in->rs1], 2));
-		return 0;
-	default:
-		return 1;
-	}
+	set_f(s, in->rd, d, r);
 }
 
 int vcpu_fpu_exec(struct vcpu_state *s, const struct vcpu_insn *in)
 {
+	const struct op_info *oi;
 	unsigned fl = 0;
-	int width, aop, rm, err;
+	int rm = 0, neg;
+	uint64_t m;
 
-	err = exec_fixed(s, in, &fl);
-	if (err <= 0)
-		goto out;
-	rm = in->rm == RM_DYN ? (int)(s->fcsr >> 5) & 7 : in->rm;
-	if (rm > RM_RMM)
+	if (in->op >= VCPU_OP__COUNT || op_table[in->op].kind == K_NONE)
 		return -EINVAL;
-	aop = arith_of(in->op, &width);
-	if (aop >= 0)
-		exec_arith(s, in, aop, width, rm, &fl);
-	else if ((err = exec_other(s, in, rm, &fl)) < 0)
-		return err;
-out:
+	oi = &op_table[in->op];
+	if (oi->rm) {
+		rm = in->rm == RM_DYN ? (int)(s->fcsr >> 5 & 7) : in->rm;
+		if (rm > RM_RMM)
+			return -EINVAL;
+	}
+	switch (oi->kind) {
+	case K_FMA:
+		op_fma(s, in, oi->d, oi->arg, rm, &fl);
+		break;
+	case K_CMP:
+		set_x(s, in->rd, compare(freg(s, in->rs1, oi->d),
+					 freg(s, in->rs2, oi->d), oi->d,
+					 oi->arg, &fl));
+		break;
+	case K_CLASS:
+		set_x(s, in->rd, classify(freg(s, in->rs1, oi->d), oi->d));
+		break;
+	case K_TOINT:
+		set_x(s, in->rd, to_int(freg(s, in->rs1, oi->d), oi->d,
+					oi->arg, rm, &fl));
+		break;
+	case K_FROMINT:
+		m = int_source(s->x[in->rs1], oi->arg, &neg);
+		set_f(s, in->rd, oi->d, from_int(m, neg, oi->d, rm, &fl));
+		break;
+	case K_MVXF:    /* raw bits: FMV.X.W ignores NaN boxing */
+		set_x(s, in->rd, oi->d ? s->f[in->rs1] :
+		      (uint64_t)(int64_t)(int32_t)(uint32_t)s->f[in->rs1]);
+		break;
+	case K_MVFX:
+		set_f(s, in->rd, oi->d, s->x[in->rs1]);
+		break;
+	default:
+		exec_f(s, in, oi, rm, &fl);
+		break;
+	}
 	s->fcsr |= fl;
 	return 0;
 }

@@ -33,7 +33,15 @@ uint64_t vcpu_interp(struct vcpu *v, uint64_t limit);
  * there), into @b. b->n is 0 when the first instruction straddles the page
  * end. block.c.
  */
-void vcpu_block_build(struct vcpu_block *b, uint64_t pc, const uint8_t *host);
+void vcpu_block_build(struct vcpu *v, struct vcpu_block *b, uint64_t pc,
+		      const uint8_t *host);
+
+/*
+ * vcpu_decode_memo - vcpu_decode(@raw, @in) through the hart's memo of
+ * recent decodings, which saves the table search for the encodings a
+ * program keeps rebuilding blocks from. block.c.
+ */
+void vcpu_decode_memo(struct vcpu *v, uint32_t raw, struct vcpu_insn *in);
 
 /*
  * vcpu_count - retire @n instructions: minstret and mcycle advance unless

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The interpreter: one tight loop with computed-goto dispatch.
  *
@@ -29,7 +29,6 @@
 #include "vcpu/fpu.h"
 #include "vcpu/internal.h"
 #include "vcpu/priv.h"
-
 
 #define FS_DIRTY VCPU_MSTATUS_FS
 
@@ -209,7 +208,7 @@ find_block:
 		if (unlikely(b->pc != pc || b->host != pc + addend ||
 			     (b->n && bytes_at(pc + addend, b->in[0].len) !=
 				      b->in[0].raw)))
-			vcpu_block_build(b, pc, (const uint8_t *)(pc + addend));
+			vcpu_block_build(v, b, pc, (const uint8_t *)(pc + addend));
 		if (likely(b->n)) {
 			in = b->in;
 			end = in + b->n;
@@ -224,7 +223,7 @@ find_block:
 		goto trap;
 	}
 	in = &v->single;
-	vcpu_decode(raw, in);
+	vcpu_decode_memo(v, raw, in);
 	end = in + 1;
 	goto *labels[in->op];
 

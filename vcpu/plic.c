@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The PLIC (SiFive layout, 31 sources, two contexts per hart: M = 2N,
  * S = 2N + 1, like QEMU's virt board) on the shared irqchip struct.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The reset state of a hart (vcpu/state.h): what a freshly created shared
  * state region holds before the hart's first instruction.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Trap entry and return (privileged spec v1.12, 3.1.6-3.1.9, 3.3.2, 4.1):
  * delegation through medeleg/mideleg, the xIE/xPIE/xPP status stack,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The hart runner: construction, the MMIO router for the windows the vcpu
  * emulates (boot ROM, CLINT, PLIC) or forwards (devmgr's), the HTIF
@@ -49,6 +49,10 @@ struct vcpu *vcpu_new(const struct vcpu_config *cfg)
 		goto err_free;
 	for (unsigned i = 0; i < VCPU_BLOCKS; i++)
 		v->blocks[i].pc = 1;
+	/* Zeroed entries have len 0, which no decoding has: all miss. */
+	v->memo = calloc(VCPU_MEMO_SIZE, sizeof(*v->memo));
+	if (!v->memo)
+		goto err_caches;
 	v->s = cfg->state;
 	v->chip = cfg->chip;
 	v->dev_mmio = cfg->dev_mmio;
@@ -59,17 +63,20 @@ struct vcpu *vcpu_new(const struct vcpu_config *cfg)
 	mc = (struct mmu_hart_config){
 		.state = cfg->state, .ram = cfg->ram, .ram_base = cfg->ram_base,
 		.ram_size = cfg->ram_size, .mmio = vcpu_mmio, .mmio_opaque = v,
+		.on_page_fault = cfg->on_page_fault,
+		.page_fault_opaque = cfg->page_fault_opaque,
 	};
 	v->mmu = mmu_hart_new(&mc);
 	if (!v->mmu)
-		goto err_blocks;
+		goto err_caches;
 	/* The value an LR read died with the previous process. */
 	v->s->reservation = ~0ull;
 	vcpu_clint_attach(v->chip);
 	vcpu_set_boot(v, cfg->ram_base, 0);
 	return v;
 
-err_blocks:
+err_caches:
+	free(v->memo);
 	free(v->blocks);
 err_free:
 	free(v);
@@ -83,6 +90,7 @@ void vcpu_destroy(struct vcpu **pv)
 	if (!pv || !*pv)
 		return;
 	mmu_hart_destroy(&(*pv)->mmu);
+	free((*pv)->memo);
 	free((*pv)->blocks);
 	free(*pv);
 	*pv = NULL;
@@ -116,6 +124,12 @@ void vcpu_set_htif(struct vcpu *v, uint64_t tohost, uint64_t fromhost, int fd)
 	v->tohost = tohost;
 	v->fromhost = fromhost;
 	v->htif_fd = fd;
+}
+
+void vcpu_stop(struct vcpu_state *s, struct vcpu_irqchip *chip)
+{
+	__atomic_store_n(&s->stop, 1, __ATOMIC_SEQ_CST);
+	vcpu_irqchip_kick(chip, s->hartid);
 }
 
 void vcpu_request_exit(struct vcpu *v, enum vcpu_power kind, int code)

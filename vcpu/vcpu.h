@@ -26,8 +26,10 @@
 #include "vcpu/state.h"
 
 #define VCPU_BLOCK_INSNS 16
-#define VCPU_BLOCK_BITS 11
+#define VCPU_BLOCK_BITS 12
 #define VCPU_BLOCKS (1u << VCPU_BLOCK_BITS)
+#define VCPU_MEMO_BITS 12
+#define VCPU_MEMO_SIZE (1u << VCPU_MEMO_BITS)
 #define VCPU_ROM_SIZE 0x1000u
 
 /* Why vcpu_run returned. */
@@ -66,6 +68,9 @@ struct vcpu_config {
 	 * WFI (device polling in a standalone harness); may be NULL. */
 	void (*poll)(void *opaque);
 	void *poll_opaque;
+	/* The memory.page_fault publisher, handed to the mmu; may be NULL. */
+	mmu_page_fault_fn on_page_fault;
+	void *page_fault_opaque;
 };
 
 struct vcpu {
@@ -74,6 +79,7 @@ struct vcpu {
 	struct vcpu_irqchip *chip;
 	struct vcpu_block *blocks;        /* VCPU_BLOCKS decoded blocks */
 	struct vcpu_insn single;          /* decoded off the block path */
+	struct vcpu_insn *memo;           /* decodings by encoding (hash) */
 	mmu_mmio_fn dev_mmio;
 	void *dev_opaque;
 	void (*poll)(void *opaque);
@@ -126,6 +132,13 @@ void vcpu_set_htif(struct vcpu *v, uint64_t tohost, uint64_t fromhost, int fd);
  * guest powers off. Returns an enum vcpu_exit.
  */
 int vcpu_run(struct vcpu *v, uint64_t max_insns);
+
+/*
+ * vcpu_stop - ask hart @hartid, whose state is @s, to stop: sets s->stop
+ * and wakes it if it sleeps in WFI, so its vcpu_run returns
+ * VCPU_EXIT_STOP. Any process (supervisor, control plane), any thread.
+ */
+void vcpu_stop(struct vcpu_state *s, struct vcpu_irqchip *chip);
 
 /*
  * vcpu_request_exit - record a power request from a device callback

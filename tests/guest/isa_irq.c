@@ -4,9 +4,9 @@
  * interrupt (msip) as seen in mip, taken in M-mode when enabled, their
  * priority order (where QEMU follows the spec), WFI waking on a pending
  * enabled interrupt even with mstatus.MIE clear, M-level interrupts taken
- * in S and U whatever MIE says, delegation of SSIP/STIP to S via mideleg
- * (never taken in M, taken in U whatever SIE says), WFI in S, and vectored
- * mtvec. The handler records (level, from, code) of each interrupt taken.
+ * in S and U whatever MIE says, a timer interrupt breaking a self-loop,
+ * delegation of SSIP/STIP to S via mideleg (never taken in M, taken in U
+ * whatever SIE says), WFI in S, and vectored mtvec. The handler records (level, from, code) of each interrupt taken.
  */
 #include "isa.h"
 
@@ -298,6 +298,48 @@ static void test_vectored(void)
 	reset_irqs();
 }
 
+/*
+ * A self-loop ("1: j 1b") is only left through an interrupt: the timer
+ * handler moves mepc past it. An executor must check for interrupts even
+ * in a block that jumps to itself.
+ */
+extern char spin_loop[];
+__asm__(".text\n.option push\n.option norvc\nspin_loop: j spin_loop\n"
+	"ret\n.option pop\n");
+
+static volatile int escaped;
+
+/* Escape the loop; a tick that came before the loop was entered re-arms. */
+static int escape_hook(struct rt_frame *f, int level)
+{
+	(void)level;
+	if (f->cause != (CAUSE_INTR | IRQ_M_TIMER))
+		return 0;
+	if (f->epc == (uintptr_t)spin_loop) {
+		*RT_MTIMECMP = ~0ul;
+		f->epc += 4;
+		escaped++;
+	} else {
+		*RT_MTIMECMP = *RT_MTIME + 1000;
+	}
+	return 1;
+}
+
+static void test_self_loop(void)
+{
+	reset_irqs();
+	escaped = 0;
+	rt_trap_hook = escape_hook;
+	csr_write(mie, 1ul << IRQ_M_TIMER);
+	*RT_MTIMECMP = *RT_MTIME + 10000;
+	csr_set(mstatus, MSTATUS_MIE);
+	((void (*)(void))(uintptr_t)spin_loop)();
+	csr_clear(mstatus, MSTATUS_MIE);
+	rt_trap_hook = irq_hook;
+	CHECK_EQ(escaped, 1);
+	reset_irqs();
+}
+
 int main(void)
 {
 	rt_trap_hook = irq_hook;
@@ -309,6 +351,7 @@ int main(void)
 	test_delegated();
 	test_m_irq_in_lower();
 	test_vectored();
+	test_self_loop();
 	rt_trap_hook = NULL;
 	return rt_done("isa_irq");
 }

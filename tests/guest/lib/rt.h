@@ -131,7 +131,7 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * (0..9), rounding half away from zero, into @buf of @size bytes. Values
  * beyond +-9e15 / 10^decimals, NaN and infinities print as "big", "nan",
  * "inf". Uses only integer arithmetic after one FP multiply and conversion,
- * so two harts that compute @v identically print identically.
+ * so two implementations that compute @v identically print identically.
  */
 int rt_fmt_fixed(char *buf, size_t size, double v, int decimals);
 
