@@ -396,6 +396,22 @@ static double cacheline_floor(void)
 	return (double)start / (double)(i - 1);
 }
 
+/* Spinning needs the two sides on two idle cores: say how busy the
+ * machine was, so that a reader can tell a slow run from a slow ring. */
+static void print_load(void)
+{
+	double l1 = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l1) != 1)
+			l1 = -1;
+		fclose(f);
+	}
+	printf("  machine: %ld CPUs online, load average %.2f\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), l1);
+}
+
 static double timer_cost(void)
 {
 	int64_t t0 = now_ns(), t1 = t0;
@@ -416,6 +432,7 @@ int main(void)
 	printf("shm: MMIO ring between two processes (%zu-byte entries), "
 	       "clock_gettime costs %.0f ns per call\n",
 	       sizeof(struct mmio_msg), timer_cost());
+	print_load();
 	floor_ns = cacheline_floor();
 	printf("  %-44s mean   %7.0f ns\n",
 	       "floor: bare cache line there and back:", floor_ns);

@@ -36,14 +36,15 @@ static int set_int(void *sock, int opt, int val)
 }
 
 /* A PAIR socket receiving accept/disconnect events of @sock. */
-static void *monitor(void *ctx, void *sock, const struct ev_proxy *p,
-		     const char *tag)
+static void *monitor(void *ctx, void *sock, const char *tag)
 {
+	static unsigned serial;
 	char ep[96];
 	void *m;
 
-	snprintf(ep, sizeof(ep), "inproc://ev-proxy-%d-%p-%s", (int)getpid(),
-		 (const void *)p, tag);
+	/* Unique per monitor: a new proxy may reuse a freed one's address. */
+	snprintf(ep, sizeof(ep), "inproc://ev-proxy-%d-%u-%s", (int)getpid(),
+		 __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED), tag);
 	if (zmq_socket_monitor(sock, ep, ZMQ_EVENT_ACCEPTED |
 			       ZMQ_EVENT_DISCONNECTED) < 0)
 		return NULL;
@@ -84,8 +85,8 @@ static int open_sockets(struct ev_proxy *p, void *ctx, const char *in_ep,
 	    /* A publisher sending oversized frames is disconnected. */
 	    zmq_setsockopt(p->xsub, ZMQ_MAXMSGSIZE, &max, sizeof(max)) < 0)
 		return -errno;
-	p->mon_in = monitor(ctx, p->xsub, p, "in");
-	p->mon_out = monitor(ctx, p->xpub, p, "out");
+	p->mon_in = monitor(ctx, p->xsub, "in");
+	p->mon_out = monitor(ctx, p->xpub, "out");
 	if (!p->mon_in || !p->mon_out)
 		return -errno;
 	if (zmq_bind(p->xsub, in_ep) < 0)

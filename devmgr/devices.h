@@ -16,7 +16,8 @@ extern const struct dev_ops dev_rtc_ops;
 extern const struct dev_virtio_ops dev_virtio_blk_ops;
 
 /*
- * dev_kind_find - the model named @kind ("uart", "test", "rtc"), or NULL.
+ * dev_kind_find - the model named @kind ("uart", "test", "rtc",
+ * "virtio-blk"), or NULL.
  * The table is in table.c; there is no self-registration.
  */
 const struct dev_ops *dev_kind_find(const char *kind);

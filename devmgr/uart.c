@@ -3,11 +3,12 @@
  * ns16550a UART, as Linux's 8250 driver and OpenSBI's uart8250 use it.
  *
  * Transmit: bytes the guest writes to THR go into a transmit buffer in the
- * state block, written to the console at the end of a line, when
- * TX_BATCH bytes are waiting, from poll() and on detach: one system call
- * per line rather than per character (a syscall costs far more than the
- * guest's store), at the price of a prompt showing up at the next poll,
- * a few milliseconds later. When the console does not take them (a
+ * state block. A byte that follows a quiet console (nothing written for
+ * TX_QUIET_NS) goes out at once, so an echo or a prompt is not delayed;
+ * within a burst, bytes are written at the end of a line, when TX_BATCH
+ * are waiting, and by poll() and detach: one system call per line rather
+ * than per character, since a syscall costs far more than the guest's
+ * store. When the console does not take them (a
  * nonblocking fd that says EAGAIN) they wait and poll() retries, so a
  * slow console never stalls the vCPU, and nothing is lost across a
  * devmgr restart. LSR.THRE means "room for a full 16-byte FIFO load" and
@@ -26,6 +27,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devmgr/devices.h"
@@ -53,6 +55,7 @@ enum { RBR_THR_DLL, IER_DLM, IIR_FCR, LCR, MCR, LSR, MSR, SCR };
 #define TX_LOAD    16     /* what a driver writes after seeing THRE */
 #define TX_BUF     512
 #define TX_BATCH   64     /* buffered bytes that trigger a write */
+#define TX_QUIET_NS 1000000ull  /* console idle this long: write at once */
 
 struct uart_state {
 	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
@@ -62,6 +65,7 @@ struct uart_state {
 	uint8_t tx_stalled;        /* the console said EAGAIN: wait for poll */
 	uint16_t tx_head, tx_count;
 	uint32_t tx_dropped;       /* written while the buffer was full */
+	uint64_t tx_last_ns;       /* CLOCK_MONOTONIC of the last write */
 	uint8_t rx[RX_FIFO];
 	uint8_t tx[TX_BUF];
 };
@@ -135,12 +139,21 @@ static uint8_t rx_pop(struct uart_state *u)
 	return c;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Write what the buffer holds until the console stops taking it. */
 static void tx_flush(struct dev *d)
 {
 	struct uart_state *u = d->state;
 	int fd = d->env->console_out_fd;
 
+	u->tx_last_ns = mono_ns();
 	while (u->tx_count) {
 		size_t chunk = TX_BUF - u->tx_head;
 		ssize_t n;
@@ -171,7 +184,8 @@ static void uart_transmit(struct dev *d, uint8_t c)
 		rx_push(u, c);
 	} else if (u->tx_count < TX_BUF) {
 		u->tx[(u->tx_head + u->tx_count++) % TX_BUF] = c;
-		if ((c == '\n' || u->tx_count >= TX_BATCH) && !u->tx_stalled)
+		if (!u->tx_stalled && (c == '\n' || u->tx_count >= TX_BATCH ||
+					mono_ns() - u->tx_last_ns >= TX_QUIET_NS))
 			tx_flush(d);
 	} else {
 		u->tx_dropped++;

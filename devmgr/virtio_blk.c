@@ -40,6 +40,7 @@
 #define SECTOR                512
 #define SEG_MAX               (VIRTIO_QUEUE_MAX - 2)
 #define ARGS_MAX              320
+#define REQ_MAX               (1u << 30)  /* data bytes of one request */
 
 struct blk_hdr {
 	uint32_t type, reserved;
@@ -218,7 +219,10 @@ static uint8_t blk_rw(struct dev *d, int is_write, uint64_t sector,
 	off_t pos = (off_t)(sector * SECTOR);
 	ssize_t got;
 
-	if (len % SECTOR || sector > cap || len / SECTOR > cap - sector)
+	/* REQ_MAX keeps the byte count within the used ring's and the
+	 * handler's range; Linux sends a few MiB at most. */
+	if (len % SECTOR || len > REQ_MAX || sector > cap ||
+	    len / SECTOR > cap - sector)
 		return VIRTIO_BLK_S_IOERR;
 	if (is_write && bst(d)->ro)
 		return VIRTIO_BLK_S_IOERR;

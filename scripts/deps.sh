@@ -9,7 +9,7 @@ pkgs=(
   libzmq3-dev libmsgpack-dev check libsystemd-dev libfdt-dev
   gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
   opensbi qemu-system-misc device-tree-compiler
-  systemd util-linux procps
+  systemd util-linux procps python3
 )
 if [ "${1:-}" = "--guest" ]; then
   # Only needed to build the Linux guest (guest/): kernel and busybox sources.

@@ -110,6 +110,21 @@ static void usage(FILE *f)
 		"  --disk FILE      virtio-blk disk image in virtio-mmio slot 0\n");
 }
 
+/* Resolve the image options into one boot mode; -EINVAL if they clash. */
+static int settle(struct opts *o)
+{
+	if (o->bios && !strcmp(o->bios, "none"))
+		o->bios = NULL;
+	if (!o->elf && !o->bios && o->kernel) {
+		o->elf = o->kernel;
+		o->kernel = NULL;
+	}
+	if ((!o->elf && !o->bios) || (o->elf && o->bios) || o->ram_mib < 1 ||
+	    o->ram_mib > (MMU_RAM_MAX_SIZE >> 20))
+		return -EINVAL;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -160,16 +175,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		o->elf = argv[optind++];
 	if (optind != argc || !standalone)
 		return -EINVAL;
-	if (o->bios && !strcmp(o->bios, "none"))
-		o->bios = NULL;
-	if (!o->elf && !o->bios && o->kernel) {
-		o->elf = o->kernel;
-		o->kernel = NULL;
-	}
-	if ((!o->elf && !o->bios) || (o->elf && o->bios) || o->ram_mib < 1 ||
-	    (o->ram_mib << 20) > MMU_RAM_MAX_SIZE)
-		return -EINVAL;
-	return 0;
+	return settle(o);
 }
 
 /* ---- the board: RAM, hart, irqchip, devices ---- */
@@ -499,6 +505,9 @@ static int exit_status(const struct vcpu *v, int why)
 
 		return code ? code : 1;
 	}
+	if (v->exit_kind == VCPU_POWER_RESET)
+		fprintf(stderr, "tessera-vcpu: the guest asked for a reset; "
+			"a standalone run ends there\n");
 	return 0;
 }
 

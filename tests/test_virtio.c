@@ -77,7 +77,8 @@ static void setup(void)
 	env = (struct dev_env){ .ram = ram, .ram_base = RAM_BASE,
 				.ram_size = RAM_SIZE, .set_irq = set_irq,
 				.console_in_fd = -1, .console_out_fd = -1 };
-	strcpy(img, "/tmp/tessera-vblk-XXXXXX");
+	snprintf(img, sizeof(img), "/tmp/tessera-vblk-");
+	memset(img + strlen(img), 'X', 6);   /* mkstemp's placeholder */
 	fd = mkstemp(img);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, SECTORS * 512), 0);

@@ -55,7 +55,8 @@ struct vcpu_state {
 	uint64_t pmpcfg[VCPU_PMP_ENTRIES / 8];
 	uint64_t pmpaddr[VCPU_PMP_ENTRIES];
 
-	/* LR/SC reservation: a guest physical address, or ~0 for none. */
+	/* LR/SC reservation: the guest physical address of the reserved word
+	 * (aligned, so bit 0 is free: set for an LR.D), or ~0 for none. */
 	uint64_t reservation;
 
 	/* Run state shared with the supervisor and other processes. */
