@@ -7,9 +7,14 @@
  * singles, all five rounding modes including RMM, tininess after rounding,
  * saturating conversions, 2.2-style FMIN/FMAX.
  *
- * MXCSR: on x86-64 the unit computes with SSE under the guest's rounding
- * mode and leaves MXCSR in the ABI default state (0x1f80: all exceptions
- * masked, round to nearest, no DAZ/FTZ, flags clear) after every call.
+ * Host floating-point state (x86-64 only): the unit expects the calling
+ * thread's MXCSR control bits at their ABI default (all exceptions masked,
+ * round to nearest, no DAZ/FTZ), as C code leaves them unless it calls
+ * fesetround() or is built with -ffast-math; nothing in Tessera changes
+ * them. It loads the guest's rounding mode only around the rare operations
+ * that need it and restores the default after; MXCSR exception flags may be
+ * left set (host code does not read them, and stale ones never leak into
+ * the guest's fflags).
  */
 #ifndef TESSERA_VCPU_FPU_H
 #define TESSERA_VCPU_FPU_H
@@ -42,10 +47,11 @@
  * mstatus.FS is the caller's: it raises illegal-instruction before calling
  * when FS is Off. After a successful call the FP state was modified exactly
  * when vcpu_fpu_op_writes_f(op) is true or fcsr changed (compare fcsr
- * before and after); setting FS = Dirty after every successful call is
- * also correct (the privileged spec lets Dirty be conservative) and is what
- * the interpreter does. Called on the hart's thread; thread-safe (MXCSR
- * is per thread and the unit keeps no other state).
+ * before and after). Setting FS = Dirty after every successful call, as
+ * the interpreter does, is also correct: the privileged spec defines Dirty
+ * as "potentially modified since the last context save". Called on the
+ * hart's thread; thread-safe (MXCSR is per thread and the unit keeps no
+ * other state).
  */
 int vcpu_fpu_exec(struct vcpu_state *s, const struct vcpu_insn *in);
 
